@@ -1,0 +1,58 @@
+# Doumen social-governance portal. `make run` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements-installed
+RUN_DEBS := fonts-noto-cjk libharfbuzz-subset0
+TEST_DEBS := $(RUN_DEBS) chromium
+
+.PHONY: run test bench lint messages venv system-deps
+
+run: $(STAMP)
+	@$(MAKE) --no-print-directory system-deps DEBS="$(RUN_DEBS)"
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	@$(MAKE) --no-print-directory system-deps DEBS="$(TEST_DEBS)"
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+# Extract translatable strings into locale/zh_Hans and compile the catalog (needs GNU gettext).
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore ".venv/*" --ignore "tests/*" --ignore "bench/*" --no-obsolete
+	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
+
+venv: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+# Debian packages the portal needs: CJK fonts and HarfBuzz subsetting for PDFs, Chromium for browser
+# tests. Installed when we are root on Debian; otherwise the one command to run is printed.
+system-deps:
+	@if ! command -v dpkg-query >/dev/null 2>&1; then \
+	  echo "Not a Debian system: make sure these are installed: $(DEBS)"; exit 0; fi; \
+	missing=""; for pkg in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "Missing Debian packages. Run: sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi

@@ -1,0 +1,90 @@
+"""django-allauth customisation in one place: phone numbers, SMS codes and the user's language."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.fields import PhoneField
+from django.contrib.auth import get_user_model
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from doumen_portal.notifications.sms import send_sms
+
+from .phones import to_e164
+
+
+class ChinesePhoneField(PhoneField):
+    """Accepts a number the way people type it and turns it into E.164 before validation.
+
+    The bound widget keeps the raw input, so a form shown again after an error shows the number as typed.
+    """
+
+    e164_validator = RegexValidator(
+        regex=r"^\+[1-9]\d{5,14}$",
+        message=_("Enter a valid mobile number, for example 13800138000."),
+        code="invalid_phone",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs["validators"] = [self.e164_validator]
+        kwargs.setdefault("label", _("Mobile phone"))
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(placeholder="13800138000", inputmode="tel")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value:
+            return to_e164(value) or value
+        return value
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def phone_form_field(self, **kwargs):
+        return ChinesePhoneField(**kwargs)
+
+    def send_verification_code_sms(self, user, phone: str, code: str, **kwargs):
+        send_sms(
+            phone, gettext("[Doumen portal] Your verification code is %(code)s. Do not share it.") % {"code": code}
+        )
+
+    def send_unknown_account_sms(self, phone: str, **kwargs):
+        send_sms(
+            phone,
+            gettext(
+                "[Doumen portal] A login code was requested for this number, but it has no account. "
+                "Sign up first if you wish to use the portal."
+            ),
+        )
+
+    def send_account_already_exists_sms(self, phone: str):
+        send_sms(
+            phone,
+            gettext(
+                "[Doumen portal] Someone tried to sign up with this number, which already has an account. "
+                "Log in instead, or ignore this message."
+            ),
+        )
+
+    def set_phone(self, user, phone: str, verified: bool):
+        user.phone = phone
+        user.phone_verified = verified
+        if user.pk:  # during sign-up allauth may call this before the user is saved
+            user.save(update_fields=["phone", "phone_verified"])
+
+    def get_phone(self, user):
+        if not user.phone:
+            return None
+        return user.phone, user.phone_verified
+
+    def set_phone_verified(self, user, phone: str):
+        if user.phone == phone:
+            user.phone_verified = True
+            user.save(update_fields=["phone_verified"])
+
+    def get_user_by_phone(self, phone: str):
+        # The login form hands over the number as typed ("13800138000"): normalise it here too.
+        return get_user_model().objects.filter(phone=to_e164(phone) or phone).first()
+
+    def save_user(self, request, user, form, commit=True):
+        # Messages later go out in the language the person signed up in.
+        user.language = getattr(request, "LANGUAGE_CODE", None) or user.language
+        return super().save_user(request, user, form, commit=commit)

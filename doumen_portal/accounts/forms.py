@@ -1,0 +1,29 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .idnumbers import validate_resident_id
+
+
+class RealNameForm(forms.Form):
+    real_name = forms.CharField(
+        label=_("Full name"),
+        max_length=50,
+        help_text=_("As printed on your resident identity card."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    id_number = forms.CharField(
+        label=_("Resident ID number"),
+        max_length=18,
+        min_length=15,
+        help_text=_("18 characters; the last may be X."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}),
+    )
+
+    def clean_real_name(self):
+        name = self.cleaned_data["real_name"].strip()
+        if len(name) < 2:
+            raise forms.ValidationError(_("Enter your full name as on your ID card."), code="short_name")
+        return name
+
+    def clean_id_number(self):
+        return validate_resident_id(self.cleaned_data["id_number"])

@@ -1,0 +1,82 @@
+"""Load demonstration data: places (from migrations), role groups, a citizen and staff of every role.
+
+Idempotent: running it again resets the demo accounts to the documented state and creates nothing twice.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from stdnum.cn import ric
+
+from doumen_portal.accounts.roles import Role, sync_role_groups
+from doumen_portal.places.models import Town, Village
+
+CITIZEN_PASSWORD = "Doumen-citizen-2026"
+STAFF_PASSWORD = "Doumen-staff-2026!"
+
+# (username, phone, role or None for a superuser)
+STAFF = [
+    ("agent", "13900000001", Role.PETITION_AGENT),
+    ("supervisor", "13900000002", Role.PETITION_SUPERVISOR),
+    ("incubator", "13900000003", Role.INCUBATOR_STAFF),
+    ("federation", "13900000004", Role.FEDERATION_SECRETARIAT),
+    ("bank", "13900000005", Role.BANK_OFFICER),
+    ("socialworker", "13900000006", Role.SOCIAL_WORKER),
+    ("department", "13900000007", Role.DEPARTMENT_OFFICER),
+    ("leader", "13900000008", Role.DISTRICT_LEADER),
+    ("sysadmin", "13900000009", Role.SYSTEM_ADMIN),
+    ("admin", "13900000010", None),
+]
+
+
+def demo_resident_id(body17: str) -> str:
+    return body17 + ric.calc_check_digit(body17 + "0")
+
+
+class Command(BaseCommand):
+    help = "Load demonstration data and print the demo logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        sync_role_groups()
+        User = get_user_model()
+
+        citizen = self._user(User, "citizen", "13800138000", CITIZEN_PASSWORD, real_name="陈小梅")
+        if not citizen.is_real_name_verified:
+            from doumen_portal.accounts.services import verify_real_name
+
+            verify_real_name(citizen, real_name="陈小梅", id_number=demo_resident_id("44042119850315002"))
+        self._user(User, "villager", "13800138001", CITIZEN_PASSWORD)
+
+        for username, phone, role in STAFF:
+            user = self._user(User, username, phone, STAFF_PASSWORD, is_staff=True, is_superuser=role is None)
+            if role:
+                user.groups.set([Group.objects.get(name=role)])
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {Town.objects.count()} towns, {Village.objects.count()} villages and communities."
+            )
+        )
+        self.stdout.write("Demo logins (http://127.0.0.1:8000/accounts/login/ , phone or username + password):")
+        self.stdout.write(f"  citizen (real-name verified)  13800138000 / {CITIZEN_PASSWORD}")
+        self.stdout.write(f"  villager (not verified)       13800138001 / {CITIZEN_PASSWORD}")
+        for username, phone, role in STAFF:
+            label = role.label if role else "superuser"
+            self.stdout.write(f"  {label:<28} {phone} / {STAFF_PASSWORD}  (admin: {username})")
+        self.stdout.write("SMS codes are printed on this console (SMS_BACKEND=console).")
+
+    def _user(self, User, username, phone, password, *, real_name="", is_staff=False, is_superuser=False):
+        user, _created = User.objects.get_or_create(
+            username=username, defaults={"phone": f"+86{phone}", "phone_verified": True}
+        )
+        user.phone = f"+86{phone}"
+        user.phone_verified = True
+        user.is_staff = is_staff
+        user.is_superuser = is_superuser
+        if real_name and not user.real_name:
+            user.real_name = real_name
+        user.set_password(password)
+        user.save()
+        return user

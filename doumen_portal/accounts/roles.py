@@ -1,0 +1,83 @@
+"""Staff roles of the portal (DESIGN §2) as Django groups and their permissions.
+
+Each role is a group; adding a staff member to a group is all it takes for them to work. The table below
+names permissions as ``app_label.codename``; permissions of apps not migrated yet are skipped and picked
+up when ``sync_role_groups`` runs again (each app's migrations that add models call it, as does
+``manage.py seed_demo``).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The group name is the value, so staff recognise it in the admin."""
+
+    PETITION_AGENT = "信访代理员", _("Petition agent")
+    PETITION_SUPERVISOR = "信访代理站站长", _("Petition station supervisor")
+    INCUBATOR_STAFF = "孵化基地工作人员", _("Incubation base staff")
+    FEDERATION_SECRETARIAT = "小微企业联合会秘书处", _("Federation secretariat")
+    BANK_OFFICER = "合作银行信贷员", _("Partner bank officer")
+    SOCIAL_WORKER = "社工站社工", _("Station social worker")
+    DEPARTMENT_OFFICER = "职能部门工作人员", _("Department officer")
+    DISTRICT_LEADER = "区领导（只读）", _("District leader (read-only)")
+    SYSTEM_ADMIN = "系统管理员", _("System administrator")
+
+
+def _crud(label: str, model: str, *, view_only: bool = False) -> list[str]:
+    if view_only:
+        return [f"{label}.view_{model}"]
+    return [f"{label}.{verb}_{model}" for verb in ("add", "change", "delete", "view")]
+
+
+# Every staff role may look up places; only administrators edit them and manage users.
+_PLACES_READ = _crud("places", "town", view_only=True) + _crud("places", "village", view_only=True)
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.PETITION_AGENT: _PLACES_READ,
+    Role.PETITION_SUPERVISOR: _PLACES_READ,
+    Role.INCUBATOR_STAFF: _PLACES_READ,
+    Role.FEDERATION_SECRETARIAT: _PLACES_READ,
+    Role.BANK_OFFICER: [],
+    Role.SOCIAL_WORKER: _PLACES_READ,
+    Role.DEPARTMENT_OFFICER: _PLACES_READ,
+    Role.DISTRICT_LEADER: _PLACES_READ + _crud("accounts", "user", view_only=True),
+    Role.SYSTEM_ADMIN: _crud("places", "town")
+    + _crud("places", "village")
+    + ["accounts.add_user", "accounts.change_user", "accounts.view_user"]
+    + ["auth.view_group", "auth.change_group", "auth.view_permission"],
+}
+
+
+def sync_role_groups(apps=None) -> None:
+    """Create the role groups and give each exactly the permissions listed that exist so far.
+
+    Works with the migration state (``apps`` from a data migration) or the live registry.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    # Permissions are normally created after all migrations ran; create them now so a migration
+    # can hand them to groups.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = set()
+        for name in names:
+            app_label, codename = name.split(".")
+            wanted.update(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename).values_list(
+                    "pk", flat=True
+                )
+            )
+        # Keep permissions an administrator added by hand to this group; only add what is missing.
+        group.permissions.add(*wanted)

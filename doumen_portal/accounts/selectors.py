@@ -1,0 +1,29 @@
+"""Reads on user accounts."""
+
+from django.utils import timezone
+from django.utils.translation import gettext
+
+
+def personal_data_of(user) -> dict:
+    """Everything the portal holds about a person, as they may see and download it (ID masked)."""
+    return {
+        "exported_at": timezone.localtime().isoformat(),
+        "account": {
+            "username": user.username,
+            "mobile_phone": user.phone_national,
+            "phone_verified": user.phone_verified,
+            "email": user.email,
+            "preferred_language": user.language,
+            "date_joined": timezone.localtime(user.date_joined).isoformat(),
+            "last_login": timezone.localtime(user.last_login).isoformat() if user.last_login else None,
+        },
+        "real_name_verification": {
+            "real_name": user.real_name,
+            "resident_id_number": user.id_number_masked,
+            "verified_at": timezone.localtime(user.real_name_verified_at).isoformat()
+            if user.real_name_verified_at
+            else None,
+            "note": gettext("The full ID number is stored encrypted and is shown masked everywhere."),
+        },
+        "roles": [group.name for group in user.groups.all()],
+    }

@@ -1,0 +1,58 @@
+"""Writes on user accounts."""
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from doumen_portal.exceptions import Conflict
+
+from . import pii
+from .idnumbers import validate_resident_id
+
+DUPLICATE_ID_MESSAGE = _(
+    "This resident ID number already verifies another account. If it is yours, contact the district service desk."
+)
+
+
+def verify_real_name(user, *, real_name: str, id_number: str):
+    """Record a citizen's real name and resident ID number.
+
+    The ID number is validated, then stored encrypted with its keyed digest; one ID number verifies one
+    account only. A verified identity is not changed here (staff correct it after checking documents).
+    Raises ``django.core.exceptions.ValidationError`` for a malformed number and ``Conflict`` otherwise.
+    """
+    number = validate_resident_id(id_number)
+    real_name = real_name.strip()
+    User = get_user_model()
+    try:
+        with transaction.atomic():
+            locked = User.objects.select_for_update().get(pk=user.pk)
+            if locked.is_real_name_verified:
+                raise Conflict(_("Your real name is already verified."), code="already_verified")
+            if User.objects.filter(id_number_digest=pii.keyed_digest(number)).exclude(pk=user.pk).exists():
+                raise Conflict(DUPLICATE_ID_MESSAGE, code="duplicate_id")
+            locked.real_name = real_name
+            locked.set_resident_id(number)
+            locked.real_name_verified_at = timezone.now()
+            locked.save(
+                update_fields=[
+                    "real_name",
+                    "id_number_ciphertext",
+                    "id_number_digest",
+                    "id_number_masked",
+                    "real_name_verified_at",
+                ]
+            )
+    except IntegrityError:
+        # Two accounts verifying the same number at the same moment: the unique digest decides.
+        raise Conflict(DUPLICATE_ID_MESSAGE, code="duplicate_id") from None
+    for field in ("real_name", "id_number_ciphertext", "id_number_digest", "id_number_masked", "real_name_verified_at"):
+        setattr(user, field, getattr(locked, field))
+    return user
+
+
+def set_language_preference(user, *, language: str) -> None:
+    if user.is_authenticated and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -1,0 +1,27 @@
+"""The REST API's root under /api/v1/: each app adds its routes here."""
+
+from django.urls import include, path
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import APIRootView, DefaultRouter
+
+from .accounts.api import MeView
+from .places.api import TownViewSet
+
+
+class PortalAPIRoot(APIRootView):
+    """Doumen social-governance portal API, version 1."""
+
+    permission_classes = [AllowAny]
+
+
+class PortalRouter(DefaultRouter):
+    APIRootView = PortalAPIRoot
+
+
+router = PortalRouter()
+router.register("towns", TownViewSet, basename="town")
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+]

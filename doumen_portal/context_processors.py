@@ -1,0 +1,5 @@
+from .services_catalog import SERVICES
+
+
+def portal(request):
+    return {"portal_services": SERVICES}

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+admin.site.site_header = _("Doumen social-governance portal: administration")
+admin.site.site_title = _("Doumen portal administration")
+admin.site.index_title = _("District staff workspace")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("my-affairs/", views.my_affairs, name="my_affairs"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+    path("healthz/live", views.healthz_live, name="healthz_live"),
+    path("accounts/", include("doumen_portal.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("petitions/", include("petitions.urls")),
+    path("incubator/", include("incubator.urls")),
+    path("smallbiz/", include("smallbiz.urls")),
+    path("social-work/", include("social_work.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(("doumen_portal.api", "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+]

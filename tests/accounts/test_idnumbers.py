@@ -1,0 +1,62 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from stdnum.cn import ric
+
+from doumen_portal.accounts.idnumbers import mask_resident_id, validate_resident_id
+from tests.factories import resident_id
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "440403200201011232",  # Doumen District, born 2002
+        "11010519491231002X",  # check digit X
+        "44042119850315002X",  # Doumen County, before it became a district in 2001
+    ],
+)
+def test_valid_numbers_are_accepted(number):
+    assert validate_resident_id(number) == number
+
+
+def test_input_is_normalized_before_validation():
+    assert validate_resident_id(" 11010519491231002x ") == "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    ("number", "code"),
+    [
+        ("44040320020101123", "length"),  # 17 characters
+        ("4404032002010112321", "length"),  # 19 characters
+        ("4404032002A1011232", "format"),  # a letter inside
+        ("44040320020101123Y", "format"),  # last character neither digit nor X
+        ("440403200201011233", "checksum"),  # one digit mistyped
+        (resident_id("44040320020230123"), "birth_date"),  # 30 February
+        (resident_id("99999920020101123"), "region"),  # no such region code
+        (resident_id("44040319990101123"), "region"),  # Doumen District code before 2001
+    ],
+)
+def test_each_kind_of_invalid_number_has_its_own_error(number, code):
+    with pytest.raises(ValidationError) as caught:
+        validate_resident_id(number)
+    assert caught.value.code == code
+
+
+def test_birth_date_in_the_future_is_refused():
+    tomorrow = datetime.date.today() + datetime.timedelta(days=400)
+    body = f"440403{tomorrow:%Y%m%d}123"
+    with pytest.raises(ValidationError) as caught:
+        validate_resident_id(body + ric.calc_check_digit(body + "0"))
+    assert caught.value.code == "birth_date"
+
+
+def test_errors_are_translated_to_chinese():
+    with pytest.raises(ValidationError) as caught:
+        validate_resident_id("440403200201011233")
+    assert "校验" in str(caught.value.messages[0])
+
+
+def test_mask_shows_region_and_last_four_only():
+    assert mask_resident_id("440403200201011232") == "440403********1232"
+    assert mask_resident_id("") == ""
