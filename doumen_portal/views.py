@@ -55,7 +55,7 @@ def _broker_ok() -> bool | None:
 
     try:
         with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
-            broker.ensure_connection(max_retries=1, timeout=2)
+            broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
     except Exception:
         logger.exception("health check: broker unreachable")
         return False
