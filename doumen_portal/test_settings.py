@@ -21,3 +21,5 @@ STORAGES = {
 MEDIA_ROOT = tempfile.mkdtemp(prefix="doumen-media-")
 PII_ENCRYPTION_KEYS = ["u6dKZ1kV3v5b0x3y8nQ2cW9mJ4hT7pR1sA6eF0gL2iE="]
 PII_HASH_KEY = "test-hash-key"
+# Threads in tests (live server, concurrency tests) must not keep connections open past a request.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

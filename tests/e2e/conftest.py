@@ -1,4 +1,4 @@
-import os
+import threading
 
 import pytest
 
@@ -8,9 +8,6 @@ def browser(chromium_path):
     """Debian's Chromium, headless, driven by Playwright (no browser download)."""
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes in between
-    # browser steps are ordinary synchronous calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     args = [
         "--headless=new",
         "--no-sandbox",
@@ -24,7 +21,6 @@ def browser(chromium_path):
         instance = playwright.chromium.launch(executable_path=chromium_path, args=args)
         yield instance
         instance.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
@@ -35,3 +31,29 @@ def phone_page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def query(fn):
+    """Run an ORM read in its own thread while Playwright's event loop owns this one.
+
+    Django refuses synchronous queries where an event loop runs, and a connection opened there would
+    outlive the test; a short-lived thread with its own connection avoids both.
+    """
+    from django.db import connection
+
+    result = {}
+
+    def target():
+        try:
+            result["value"] = fn()
+        except Exception as error:  # re-raised in the test's thread
+            result["error"] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]

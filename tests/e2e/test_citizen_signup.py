@@ -5,6 +5,7 @@ import re
 import pytest
 
 from doumen_portal.accounts.models import User
+from tests.e2e.conftest import query
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +29,7 @@ def test_citizen_signs_up_verifies_real_name_and_sees_chinese_home_with_masked_i
     page.get_by_role("button", name="确认").click()
 
     page.wait_for_url(re.compile(r"/$"))
-    assert User.objects.get(phone="+8613912345678").phone_verified
+    assert query(lambda: User.objects.get(phone="+8613912345678").phone_verified)
 
     page.get_by_role("link", name="进行实名认证").click()
     page.get_by_label("姓名").fill("王芳")
