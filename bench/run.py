@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doumen_portal.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -51,7 +51,8 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     call_command("migrate", verbosity=0)
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as quiet:
+        call_command("seed_demo", stdout=quiet)
     citizen = Client()
     citizen.force_login(get_user_model().objects.get(username="citizen"))
     print(f"database: {connection.vendor}, {REQUESTS} requests per page")
