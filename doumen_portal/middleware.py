@@ -8,9 +8,9 @@ SUPPORTED = {code for code, _name in settings.LANGUAGES}
 class PortalLanguageMiddleware:
     """Chinese unless the person chose otherwise.
 
-    Pages follow the language cookie set by the language switch, not the browser's Accept-Language: the
-    portal is Chinese first, and an English-language phone should not surprise a Doumen villager. API
-    clients, which have no cookie, may ask for a language with Accept-Language.
+    Pages follow the language cookie set by the language switch, then the signed-in person's saved choice,
+    not the browser's Accept-Language: the portal is Chinese first, and an English-language phone should
+    not surprise a Doumen villager. API clients, which have no cookie, may ask with Accept-Language.
     """
 
     def __init__(self, get_response):
@@ -23,6 +23,11 @@ class PortalLanguageMiddleware:
         if language is None and request.path_info.startswith("/api/"):
             accepted = translation.get_language_from_request(request)
             language = accepted if accepted in SUPPORTED else None
+        if language is None and settings.SESSION_COOKIE_NAME in request.COOKIES:
+            # A signed-in person on a new device: the language they chose before.
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated and user.language in SUPPORTED:
+                language = user.language
         language = language or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

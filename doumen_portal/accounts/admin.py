@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .services import sync_staff_status
 
 
 @admin.register(User)
@@ -25,6 +26,10 @@ class UserAdmin(DjangoUserAdmin):
         (_("Roles"), {"fields": ("is_staff", "groups")}),
     )
     filter_horizontal = ("groups",)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        sync_staff_status(form.instance)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

@@ -56,3 +56,15 @@ def set_language_preference(user, *, language: str) -> None:
     if user.is_authenticated and user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+def sync_staff_status(user) -> None:
+    """Staff status follows the roles: a person given a role can open the admin at once, one who loses
+    every role cannot. Superusers keep their status."""
+    from .roles import Role
+
+    has_role = user.groups.filter(name__in=Role.values).exists()
+    if user.is_superuser or user.is_staff == has_role:
+        return
+    user.is_staff = has_role
+    user.save(update_fields=["is_staff"])

@@ -101,3 +101,52 @@ def test_user_admin_never_shows_the_full_id_number(client):
     for page in (listing, detail):
         assert "440403********1232" in page
         assert "440403200201011232" not in page
+
+
+def test_giving_a_role_in_the_admin_is_all_it_takes_to_work(admin_client):
+    from doumen_portal.accounts.models import User
+
+    newcomer = StaffFactory(is_staff=False)
+    group = Group.objects.get(name=Role.INCUBATOR_STAFF)
+    url = reverse("admin:accounts_user_change", args=[newcomer.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "groups"}
+    data.update(
+        {
+            "username": newcomer.username,
+            "phone": newcomer.phone,
+            "language": "zh-hans",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "08:00:00",
+            "groups": [group.pk],
+        }
+    )
+    data.pop("last_login", None)
+    data.pop("date_joined", None)
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    newcomer = User.objects.get(pk=newcomer.pk)
+    assert newcomer.is_staff
+    assert list(newcomer.groups.values_list("name", flat=True)) == [Role.INCUBATOR_STAFF]
+
+
+def test_losing_every_role_closes_the_admin():
+    from doumen_portal.accounts.services import sync_staff_status
+
+    clerk = StaffFactory(roles=[Role.DEPARTMENT_OFFICER])
+    clerk.groups.clear()
+
+    sync_staff_status(clerk)
+
+    clerk.refresh_from_db()
+    assert not clerk.is_staff
+
+
+def test_user_admin_list_has_a_fixed_number_of_queries(admin_client, django_assert_max_num_queries):
+    for _ in range(30):
+        StaffFactory(roles=[Role.SOCIAL_WORKER])
+
+    with django_assert_max_num_queries(10):
+        assert admin_client.get(reverse("admin:accounts_user_changelist")).status_code == 200

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.test import RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
@@ -187,3 +188,18 @@ def test_too_many_attempts_page_is_friendly_and_chinese():
 
     assert response.status_code == 429
     assert "请稍候" in response.content.decode() or "稍后" in response.content.decode()
+
+
+def test_signed_in_person_on_a_new_device_gets_their_saved_language(client):
+    user = UserFactory(language="en")
+    client.force_login(user)
+
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+def test_language_cookie_wins_over_the_saved_language(client):
+    user = UserFactory(language="en")
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    assert '<html lang="zh-Hans">' in client.get("/").content.decode()
