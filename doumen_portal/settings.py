@@ -69,9 +69,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "allauth.mfa",
+    "axes",
+    "csp",
     "doumen_portal.accounts",
     "doumen_portal.places",
+    "doumen_portal.audit",
+    "doumen_portal.casework",
     "doumen_portal.notifications",
+    "doumen_portal.documents",
     "incubator",
     "petitions",
     "smallbiz",
@@ -230,6 +236,16 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Audit log -----------------------------------------------------------------------------------------
+# Rows younger than this are never removed (MLPS: at least 6 months); the database refuses it as well.
+AUDIT_RETENTION_DAYS = max(180, env.int("AUDIT_RETENTION_DAYS", default=365))
+
+# --- Notifications --------------------------------------------------------------------------------------
+
+# --- Documents and attachments --------------------------------------------------------------------------
+
+# --- Security baseline ----------------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,8 @@ urlpatterns = [
     path("healthz/live", views.healthz_live, name="healthz_live"),
     path("accounts/", include("doumen_portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("inbox/", include("doumen_portal.notifications.urls")),
+    path("files/", include("doumen_portal.documents.urls")),
     path("petitions/", include("petitions.urls")),
     path("incubator/", include("incubator.urls")),
     path("smallbiz/", include("smallbiz.urls")),

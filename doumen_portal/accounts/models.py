@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import pii
@@ -29,6 +30,7 @@ class User(AbstractUser):
     )
     id_number_masked = models.CharField(_("resident ID number"), max_length=18, blank=True, editable=False)
     real_name_verified_at = models.DateTimeField(_("real name verified at"), null=True, blank=True)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -41,6 +43,11 @@ class User(AbstractUser):
         if self.phone:
             return mask_phone(self.phone)
         return self.username
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        # Staff are reminded to change a password older than 90 days (see doumen_portal.security).
+        self.password_changed_at = timezone.now()
 
     @property
     def is_real_name_verified(self) -> bool:

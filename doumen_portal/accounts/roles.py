@@ -45,7 +45,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SYSTEM_ADMIN: _crud("places", "town")
     + _crud("places", "village")
     + ["accounts.add_user", "accounts.change_user", "accounts.view_user"]
-    + ["auth.view_group", "auth.change_group", "auth.view_permission"],
+    + ["auth.view_group", "auth.change_group", "auth.view_permission"]
+    + ["audit.view_auditentry"],
 }
 
 
