@@ -27,3 +27,17 @@ class RealNameForm(forms.Form):
 
     def clean_id_number(self):
         return validate_resident_id(self.cleaned_data["id_number"])
+
+
+class IdentityCorrectionForm(RealNameForm):
+    reason = forms.CharField(
+        label=_("What is wrong and why"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example: my name was changed at the household registry in 2025."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["real_name"].label = _("Correct full name")
+        self.fields["id_number"].label = _("Correct resident ID number")

@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from doumen_portal.casework.models import Case
+from doumen_portal.casework.workflow import APPLICANT, Clock, Step, Workflow
 
 from . import pii
 from .idnumbers import mask_resident_id
@@ -73,3 +77,93 @@ class User(AbstractUser):
 
     def role_names(self) -> list[str]:
         return [group.name for group in self.groups.all()]
+
+
+class IdentityCorrectionRequest(Case):
+    """A verified citizen asks staff to correct the real name or ID number on their account.
+
+    A verified identity cannot be changed by its owner; staff check the supporting documents and approve
+    or refuse within 5 working days.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        MORE_INFO = "more_info", _("More information requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    REVIEW = "accounts.review_identitycorrectionrequest"
+
+    status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.SUBMITTED)
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    corrected_name = models.CharField(_("correct full name"), max_length=50)
+    id_number_ciphertext = models.TextField(editable=False)
+    id_number_digest = models.CharField(max_length=64, editable=False)
+    id_number_masked = models.CharField(_("correct resident ID number"), max_length=18, editable=False)
+    reason = models.TextField(_("what is wrong and why"), max_length=2000)
+    decision_note = models.TextField(_("decision"), blank=True)
+
+    workflow = Workflow(
+        [
+            Step(
+                "request_info",
+                [Status.SUBMITTED],
+                Status.MORE_INFO,
+                by=REVIEW,
+                label=_("Ask for more information"),
+                clock=Clock.pause(),
+                note_required=True,
+            ),
+            Step(
+                "resubmit",
+                [Status.MORE_INFO],
+                Status.SUBMITTED,
+                by=APPLICANT,
+                label=_("Send the information"),
+                clock=Clock.resume(),
+            ),
+            Step("approve", [Status.SUBMITTED], Status.APPROVED, by=REVIEW, label=_("Approve"), clock=Clock.stop()),
+            Step(
+                "reject",
+                [Status.SUBMITTED],
+                Status.REJECTED,
+                by=REVIEW,
+                label=_("Reject"),
+                clock=Clock.stop(),
+                note_required=True,
+            ),
+            Step(
+                "withdraw",
+                [Status.SUBMITTED, Status.MORE_INFO],
+                Status.WITHDRAWN,
+                by=APPLICANT,
+                label=_("Withdraw"),
+                clock=Clock.stop(),
+            ),
+        ],
+        assign_by=REVIEW,
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("identity correction request")
+        verbose_name_plural = _("identity correction requests")
+        permissions = [("review_identitycorrectionrequest", _("Can review identity correction requests"))]
+        indexes = [models.Index(fields=["status", "due_date"], name="accounts_idcorr_status_due")]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("accounts:correction", args=[self.reference])
+
+    def reveal_resident_id(self) -> str:
+        return pii.decrypt(self.id_number_ciphertext)
+
+    def after_transition(self, step, *, actor, note, from_status):
+        """Domain effects of a step, inside its transaction."""
+        from .services import apply_identity_correction
+
+        if step.action == "approve":
+            apply_identity_correction(self)

@@ -46,7 +46,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _crud("places", "village")
     + ["accounts.add_user", "accounts.change_user", "accounts.view_user"]
     + ["auth.view_group", "auth.change_group", "auth.view_permission"]
-    + ["audit.view_auditentry"],
+    + ["audit.view_auditentry"]
+    + ["accounts.review_identitycorrectionrequest", "accounts.view_identitycorrectionrequest"]
+    + ["casework.view_calendaroverride", "casework.add_calendaroverride", "casework.change_calendaroverride"]
+    + ["casework.delete_calendaroverride"],
 }
 
 

@@ -27,3 +27,16 @@ def personal_data_of(user) -> dict:
         },
         "roles": [group.name for group in user.groups.all()],
     }
+
+
+def corrections_of(user):
+    from .models import IdentityCorrectionRequest
+
+    return IdentityCorrectionRequest.objects.filter(applicant=user)
+
+
+def correction_for(user, reference: str):
+    """The applicant's own request, or ``Http404`` for anyone else (existence is not revealed)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(corrections_of(user), reference=reference)

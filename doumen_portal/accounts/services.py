@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from doumen_portal.exceptions import Conflict
 
 from . import pii
-from .idnumbers import validate_resident_id
+from .idnumbers import mask_resident_id, validate_resident_id
 
 DUPLICATE_ID_MESSAGE = _(
     "This resident ID number already verifies another account. If it is yours, contact the district service desk."
@@ -68,3 +68,76 @@ def sync_staff_status(user) -> None:
         return
     user.is_staff = has_role
     user.save(update_fields=["is_staff"])
+
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
+
+
+def new_reference(prefix: str) -> str:
+    """An unguessable reference such as ``SM2026-7KQ4X9PA`` (40 bits of randomness)."""
+    import secrets
+
+    token = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"{prefix}{timezone.localdate().year}-{token}"
+
+
+CORRECTION_DAYS = 5  # working days for staff to decide
+
+
+def submit_identity_correction(user, *, corrected_name: str, id_number: str, reason: str, request=None):
+    """A verified citizen asks for their real name or ID number to be corrected."""
+    from doumen_portal.casework.calendar import add_working_days
+    from doumen_portal.casework.services import record_creation
+
+    from .models import IdentityCorrectionRequest
+
+    if not user.is_real_name_verified:
+        raise Conflict(_("Verify your real name first; a correction changes a verified identity."), code="unverified")
+    number = validate_resident_id(id_number)
+    Status = IdentityCorrectionRequest.Status
+    with transaction.atomic():
+        # One open request per person: lock the person, then look.
+        User = get_user_model()
+        User.objects.select_for_update().get(pk=user.pk)
+        if IdentityCorrectionRequest.objects.filter(
+            applicant=user, status__in=[Status.SUBMITTED, Status.MORE_INFO]
+        ).exists():
+            raise Conflict(_("You already have a correction request in progress."), code="already_open")
+        digest = pii.keyed_digest(number)
+        if User.objects.filter(id_number_digest=digest).exclude(pk=user.pk).exists():
+            raise Conflict(DUPLICATE_ID_MESSAGE, code="duplicate_id")
+        correction = IdentityCorrectionRequest(
+            applicant=user,
+            reference=new_reference("SM"),
+            corrected_name=corrected_name.strip(),
+            id_number_ciphertext=pii.encrypt(number),
+            id_number_digest=digest,
+            id_number_masked=mask_resident_id(number),
+            reason=reason.strip(),
+            due_date=add_working_days(timezone.localdate(), CORRECTION_DAYS),
+        )
+        correction.save()
+        record_creation(correction, actor=user, request=request)
+    return correction
+
+
+def apply_identity_correction(correction) -> None:
+    """Write the approved name and number on the account (inside the approving transaction)."""
+    User = get_user_model()
+    person = User.objects.select_for_update().get(pk=correction.applicant_id)
+    if User.objects.filter(id_number_digest=correction.id_number_digest).exclude(pk=person.pk).exists():
+        raise Conflict(DUPLICATE_ID_MESSAGE, code="duplicate_id")
+    person.real_name = correction.corrected_name
+    person.id_number_ciphertext = pii.encrypt(correction.reveal_resident_id())
+    person.id_number_digest = correction.id_number_digest
+    person.id_number_masked = correction.id_number_masked
+    person.real_name_verified_at = timezone.now()
+    person.save(
+        update_fields=[
+            "real_name",
+            "id_number_ciphertext",
+            "id_number_digest",
+            "id_number_masked",
+            "real_name_verified_at",
+        ]
+    )

@@ -8,4 +8,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("real-name/", views.real_name_verification, name="verify"),
     path("my-data.json", views.personal_data_download, name="data"),
+    path("identity-correction/", views.identity_correction_new, name="correction_new"),
+    path("identity-correction/<str:reference>/", views.identity_correction_detail, name="correction"),
+    path("identity-correction/<str:reference>/step/", views.identity_correction_step, name="correction_step"),
 ]

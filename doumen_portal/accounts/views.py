@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from doumen_portal.casework.selectors import timeline_of
 from doumen_portal.exceptions import PortalError
 
-from .forms import RealNameForm
-from .selectors import personal_data_of
-from .services import verify_real_name
+from .forms import IdentityCorrectionForm, RealNameForm
+from .selectors import correction_for, personal_data_of
+from .services import submit_identity_correction, verify_real_name
 
 
 def _safe_next(request, default):
@@ -54,3 +56,58 @@ def personal_data_download(request):
     response["Content-Disposition"] = 'attachment; filename="my-data.json"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def identity_correction_new(request):
+    if not request.user.is_real_name_verified:
+        return redirect(f"{reverse('accounts:verify')}?next={request.path}")
+    form = IdentityCorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = submit_identity_correction(
+                request.user,
+                corrected_name=form.cleaned_data["real_name"],
+                id_number=form.cleaned_data["id_number"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except PortalError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Your request %(ref)s is submitted.") % {"ref": correction.reference})
+            return redirect(correction)
+    return render(request, "accounts/correction_new.html", {"form": form})
+
+
+@login_required
+def identity_correction_detail(request, reference):
+    correction = correction_for(request.user, reference)
+    steps = [s for s in correction.workflow.available(correction, request.user)]
+    return render(
+        request,
+        "accounts/correction_detail.html",
+        {"correction": correction, "history": timeline_of(correction), "steps": steps},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def identity_correction_step(request, reference):
+    from doumen_portal.casework.services import transition
+
+    correction = correction_for(request.user, reference)
+    try:
+        transition(
+            correction,
+            request.POST.get("action", ""),
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            request=request,
+        )
+    except PortalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect(correction)

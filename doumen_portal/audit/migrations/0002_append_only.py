@@ -26,35 +26,18 @@ POSTGRES_DOWN = """
 DROP TRIGGER IF EXISTS audit_auditentry_protect ON audit_auditentry;
 DROP FUNCTION IF EXISTS audit_auditentry_protect();
 """
-SQLITE_UP = [
-    """CREATE TRIGGER audit_auditentry_no_update BEFORE UPDATE ON audit_auditentry
-       BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;""",
-    """CREATE TRIGGER audit_auditentry_no_early_delete BEFORE DELETE ON audit_auditentry
-       WHEN julianday(OLD.created_at) > julianday('now', '-180 days')
-       BEGIN SELECT RAISE(ABORT, 'audit entries younger than 180 days cannot be deleted'); END;""",
-]
-SQLITE_DOWN = [
-    "DROP TRIGGER IF EXISTS audit_auditentry_no_update;",
-    "DROP TRIGGER IF EXISTS audit_auditentry_no_early_delete;",
-]
 
 
 def protect(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
+    # PostgreSQL is the production database. SQLite (development only) has no such protection: its test
+    # flushes use DELETE, which the protection would refuse.
+    if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(POSTGRES_UP)
-    elif vendor == "sqlite":
-        for statement in SQLITE_UP:
-            schema_editor.execute(statement)
 
 
 def unprotect(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
+    if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(POSTGRES_DOWN)
-    elif vendor == "sqlite":
-        for statement in SQLITE_DOWN:
-            schema_editor.execute(statement)
 
 
 def grant_roles(apps, schema_editor):

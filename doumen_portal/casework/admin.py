@@ -1,0 +1,147 @@
+from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.utils.translation import gettext_lazy as _
+
+from doumen_portal.exceptions import PortalError
+
+from .models import CalendarOverride, CaseHistory
+
+
+class CaseHistoryInline(GenericTabularInline):
+    """A case's history on its admin page (read-only)."""
+
+    model = CaseHistory
+    ct_field = "content_type"
+    ct_fk_field = "object_id"
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note", "due_date")
+    readonly_fields = fields
+    ordering = ("created_at", "id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+def transition_action(action: str, label):
+    """An admin bulk action taking ``action`` on each selected case through ``casework.services.transition``."""
+
+    def run(modeladmin, request, queryset):
+        from .services import transition
+
+        done = 0
+        for case in queryset:
+            try:
+                transition(case, action, actor=request.user, request=request)
+                done += 1
+            except PortalError as error:
+                modeladmin.message_user(request, f"{case}: {error.message}", messages.ERROR)
+        if done:
+            modeladmin.message_user(request, _("%(count)d case(s) updated.") % {"count": done}, messages.SUCCESS)
+
+    run.short_description = label
+    run.__name__ = f"transition_{action}"
+    return run
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_working_day", "note")
+    list_filter = ("is_working_day",)
+    date_hierarchy = "date"
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    """Overdue and due-within-3-days lists for any case model."""
+
+    title = _("deadline")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("due_soon", _("Due within 3 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.overdue()
+        if self.value() == "due_soon":
+            return queryset.due_soon(days=3)
+        return queryset
+
+
+class CaseAdminMixin:
+    """Admin for a case model: history inline, deadline filter and a page to take a step with a note.
+
+    Steps go through ``casework.services.transition``, so the admin follows the same rules as the
+    portal and the API.
+    """
+
+    change_form_template = "admin/casework/case_change_form.html"
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), CaseHistoryInline] if obj else super().get_inlines(request, obj)
+
+    def get_urls(self):
+        from django.urls import path
+
+        meta = self.model._meta
+        return [
+            path(
+                "<path:object_id>/step/",
+                self.admin_site.admin_view(self.step_view),
+                name=f"{meta.app_label}_{meta.model_name}_step",
+            ),
+            *super().get_urls(),
+        ]
+
+    def step_view(self, request, object_id):
+        from django import forms
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import get_object_or_404, redirect
+        from django.template.response import TemplateResponse
+
+        from .services import transition
+
+        case = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_view_permission(request, case):
+            raise PermissionDenied
+        steps = self.model.workflow.available(case, request.user)
+
+        class StepForm(forms.Form):
+            action = forms.ChoiceField(label=_("Step"), choices=[(s.action, s.label) for s in steps])
+            note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+        form = StepForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                transition(
+                    case,
+                    form.cleaned_data["action"],
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                    request=request,
+                )
+            except PortalError as error:
+                form.add_error(None, str(error.message))
+            else:
+                self.message_user(
+                    request,
+                    _("Done: %(case)s is now “%(status)s”.") % {"case": case, "status": case.get_status_display()},
+                    messages.SUCCESS,
+                )
+                meta = self.model._meta
+                return redirect(f"admin:{meta.app_label}_{meta.model_name}_change", case.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Take a step on %(case)s") % {"case": case},
+            "case": case,
+            "form": form,
+            "steps": steps,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/casework/step.html", context)

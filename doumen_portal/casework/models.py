@@ -1,0 +1,109 @@
+"""The shared case machinery: an abstract ``Case``, one history table for all cases, calendar overrides."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(due_date__isnull=False)
+
+    def overdue(self, *, today: datetime.date | None = None):
+        """Cases whose running clock has passed its deadline."""
+        return self.filter(due_date__lt=today or timezone.localdate())
+
+    def due_soon(self, *, days: int = 3, today: datetime.date | None = None):
+        """Cases due today or within ``days`` days, not yet overdue."""
+        today = today or timezone.localdate()
+        return self.filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days))
+
+
+class Case(models.Model):
+    """Abstract base of every workflow object (petition, application, request, bid...).
+
+    Subclasses define ``Status`` (TextChoices), a ``status`` field with those choices and a ``workflow``
+    (``casework.workflow.Workflow``). Only ``casework.services`` changes status, deadline and assignee.
+    """
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_filed",
+        verbose_name=_("applicant"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="%(app_label)s_%(class)s_assigned",
+        verbose_name=_("assigned to"),
+    )
+    due_date = models.DateField(_("deadline"), null=True, blank=True, db_index=True)
+    paused_days_left = models.IntegerField(_("days left when paused"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("filed at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.due_date is not None and self.due_date < timezone.localdate()
+
+    def days_left(self, *, today: datetime.date | None = None) -> int | None:
+        if self.due_date is None:
+            return None
+        return (self.due_date - (today or timezone.localdate())).days
+
+
+class CaseHistory(models.Model):
+    """One row per step taken on any case: who, when, from which state to which, why."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("case type"))
+    object_id = models.PositiveBigIntegerField(_("case ID"))
+    case = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=32, blank=True)
+    to_status = models.CharField(_("to"), max_length=32, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by")
+    )
+    note = models.TextField(_("note"), blank=True)
+    due_date = models.DateField(_("deadline after this step"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("case history entry")
+        verbose_name_plural = _("case history")
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"], name="casework_history_case_idx")]
+
+    def __str__(self):
+        return f"{self.action}: {self.from_status} → {self.to_status}"
+
+
+class CalendarOverride(models.Model):
+    """A date whose working-day status differs from the official calendar the library knows."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"), help_text=_("Ticked: a working day (e.g. a swapped weekend). Unticked: a holiday.")
+    )
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+
+    def __str__(self):
+        return f"{self.date}: {self.note}"

@@ -1,0 +1,25 @@
+"""Case models announce themselves here so "my affairs" lists a person's cases from every app."""
+
+from doumen_portal.affairs import Affair, register
+
+MAX_PER_MODEL = 100
+
+
+def register_case_model(model, *, service, title_field: str, reference_field: str = "reference") -> None:
+    """List ``model``'s cases filed by a person on their "my affairs" page (one query per model)."""
+
+    def provider(user):
+        cases = model.objects.filter(applicant=user).order_by("-updated_at")[:MAX_PER_MODEL]
+        for case in cases:
+            yield Affair(
+                service=service,
+                title=str(getattr(case, title_field)),
+                status=case.get_status_display(),
+                reference=getattr(case, reference_field),
+                url=case.get_absolute_url(),
+                updated_at=case.updated_at,
+                deadline=case.due_date,
+            )
+
+    provider.__qualname__ = f"affairs_of_{model._meta.label_lower}"
+    register(provider)

@@ -1,0 +1,23 @@
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
+
+from .models import CaseHistory
+
+BUILT_IN_LABELS = {"submit": _("Filed"), "assign": _("Assigned to a handler")}
+
+
+def history_of(case):
+    """The case's steps, oldest first, with their actors, in one query."""
+    return CaseHistory.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(case)), object_id=case.pk
+    ).select_related("actor")
+
+
+def timeline_of(case) -> list[CaseHistory]:
+    """History rows with a human ``label`` for each step, for the person following their case."""
+    workflow = type(case).workflow
+    rows = list(history_of(case))
+    for row in rows:
+        step = workflow.step(row.action)
+        row.label = step.label if step else BUILT_IN_LABELS.get(row.action, row.action)
+    return rows

@@ -1,0 +1,156 @@
+"""The one way to move a case: ``transition`` (and ``assign``).
+
+Each call runs in one transaction: lock the case row, check the step is allowed from the current state
+and by this user, apply the step and its clock, save with ``update_fields``, write the history row and
+the audit entry, and let the case model queue its notifications (written to the outbox in the same
+transaction, delivered after commit).
+"""
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from doumen_portal.audit.services import log_action
+from doumen_portal.exceptions import Conflict, InvalidInput, NotPermitted
+
+from . import calendar
+from .models import CaseHistory
+from .workflow import Clock, Step
+
+
+class InvalidTransition(Conflict):
+    """The step is not possible in the case's current state."""
+
+
+def status_label(case, status: str) -> str:
+    return str(dict(type(case).Status.choices).get(status, status))
+
+
+def _apply_clock(case, clock: Clock, *, today: datetime.date, history) -> list[str]:
+    """Set the case's deadline as the step's clock says; return the fields changed."""
+
+    def add(start, days):
+        return calendar.add_working_days(start, days) if clock.working_days else calendar.add_calendar_days(start, days)
+
+    if clock.mode == "keep":
+        return []
+    if clock.mode == "start":
+        case.due_date, case.paused_days_left = add(today, clock.days), None
+    elif clock.mode == "extend":
+        if case.due_date is None:
+            raise InvalidTransition(_("There is no running deadline to extend."), code="no_deadline")
+        case.due_date = add(case.due_date, clock.days)
+    elif clock.mode == "pause":
+        case.paused_days_left = max(0, (case.due_date - today).days) if case.due_date else None
+        case.due_date = None
+    elif clock.mode == "resume":
+        days_left = case.paused_days_left if case.paused_days_left is not None else 0
+        case.due_date, case.paused_days_left = today + datetime.timedelta(days=days_left), None
+    elif clock.mode == "stop":
+        case.due_date, case.paused_days_left = None, None
+    return ["due_date", "paused_days_left"]
+
+
+def _check(step: Step, case, actor, note: str) -> None:
+    if not step.permits(actor, case):
+        raise NotPermitted(
+            _("You may not “%(action)s” this case.") % {"action": step.label or step.action}, code="not_permitted"
+        )
+    if case.status not in step.sources_set:
+        raise InvalidTransition(
+            _("“%(action)s” is not possible while the case is “%(status)s”.")
+            % {"action": step.label or step.action, "status": status_label(case, case.status)},
+            code="invalid_transition",
+        )
+    if step.note_required and not (note or "").strip():
+        raise InvalidInput(_("Please give a reason."), code="note_required")
+    if step.guard is not None and (refusal := step.guard(case)):
+        raise InvalidTransition(refusal, code="guard")
+
+
+def transition(case, action: str, *, actor, note: str = "", changes: dict | None = None, request=None):
+    """Take ``action`` on ``case`` as ``actor``; return the updated case (the instance passed is refreshed).
+
+    ``changes`` are further field values the step sets on the locked row (e.g. a decision's reason); they
+    are saved with the status. Raises ``NotPermitted`` (403), ``InvalidTransition`` (409) or
+    ``InvalidInput`` (400); nothing is changed then.
+    """
+    model = type(case)
+    step = model.workflow.step(action)
+    if step is None:
+        raise InvalidTransition(_("Unknown action “%(action)s”.") % {"action": action}, code="unknown_action")
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=case.pk)
+        _check(step, locked, actor, note)
+        history = CaseHistory.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=locked.pk)
+        if step.clock.once and history.filter(action=action).exists():
+            raise InvalidTransition(
+                _("“%(action)s” can be done only once per case.") % {"action": step.label or action}, code="once"
+            )
+        from_status = locked.status
+        locked.status = step.target
+        fields = ["status", "updated_at"]
+        fields += _apply_clock(locked, step.clock, today=timezone.localdate(), history=history)
+        for name, value in (changes or {}).items():
+            setattr(locked, name, value)
+            fields.append(name)
+        locked.save(update_fields=list(dict.fromkeys(fields)))
+        _record(locked, action=action, actor=actor, from_status=from_status, note=note, request=request)
+        after = getattr(locked, "after_transition", None)
+        if after is not None:
+            after(step, actor=actor, note=note, from_status=from_status)
+    case.refresh_from_db()
+    return locked
+
+
+def assign(case, *, assignee, actor, note: str = "", request=None):
+    """Give the case to a staff member (or take it back with ``assignee=None``)."""
+    model = type(case)
+    rule = model.workflow.assign_by
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=case.pk)
+        if rule is None or not Step("assign", [], "", by=rule).permits(actor, locked):
+            raise NotPermitted(_("You may not assign this case."), code="not_permitted")
+        if assignee is not None and not (assignee.is_active and assignee.is_staff):
+            raise InvalidInput(_("Cases can only be assigned to active staff members."), code="bad_assignee")
+        locked.assignee = assignee
+        locked.save(update_fields=["assignee", "updated_at"])
+        _record(
+            locked,
+            action="assign",
+            actor=actor,
+            from_status=locked.status,
+            note=note or (str(assignee) if assignee else ""),
+            request=request,
+        )
+    case.refresh_from_db()
+    return locked
+
+
+def record_creation(case, *, actor, note: str = "", request=None) -> None:
+    """The first history row of a newly filed case (from no state to its initial state)."""
+    _record(case, action="submit", actor=actor, from_status="", note=note, request=request)
+
+
+def _record(case, *, action, actor, from_status, note, request):
+    CaseHistory.objects.create(
+        content_type=ContentType.objects.get_for_model(type(case)),
+        object_id=case.pk,
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note or "",
+        due_date=case.due_date,
+    )
+    meta = type(case)._meta
+    log_action(
+        f"{meta.app_label}.{meta.model_name}.{action}",
+        actor=actor,
+        obj=case,
+        payload={"from": from_status, "to": case.status, "note": note, "due_date": case.due_date},
+        request=request,
+    )

@@ -1,0 +1,110 @@
+"""Declaring a case workflow: states, the steps between them, who may take each, and their clocks.
+
+A domain model declares its workflow once; ``casework.services.transition`` is the one way to move a
+case along it. Sketch::
+
+    class Petition(Case):
+        class Status(models.TextChoices): ...
+        workflow = Workflow([
+            Step("accept", [Status.SUBMITTED], Status.ACCEPTED, by="petitions.register_petition",
+                 label=_("Accept"), clock=Clock.start(60)),
+            Step("extend", [Status.ACCEPTED], Status.ACCEPTED, by="petitions.approve_extension",
+                 label=_("Extend"), clock=Clock.extend(30, once=True), note_required=True),
+        ])
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+
+APPLICANT = "applicant"  # ``by`` value: the person who filed the case
+ASSIGNEE = "assignee"  # ``by`` value: the staff member the case is assigned to
+
+
+@dataclass(frozen=True)
+class Clock:
+    """What a step does to the case's deadline."""
+
+    mode: str = "keep"  # keep | start | extend | pause | resume | stop
+    days: int = 0
+    working_days: bool = False
+    once: bool = False
+
+    @classmethod
+    def start(cls, days: int, *, working_days: bool = False) -> "Clock":
+        """A new deadline ``days`` after today."""
+        return cls("start", days, working_days)
+
+    @classmethod
+    def extend(cls, days: int, *, working_days: bool = False, once: bool = True) -> "Clock":
+        """Push the current deadline back by ``days``; by default only once per case."""
+        return cls("extend", days, working_days, once)
+
+    @classmethod
+    def pause(cls) -> "Clock":
+        """Stop the clock and remember the days left (e.g. while the applicant supplies documents)."""
+        return cls("pause")
+
+    @classmethod
+    def resume(cls) -> "Clock":
+        """Restart a paused clock with the days that were left."""
+        return cls("resume")
+
+    @classmethod
+    def stop(cls) -> "Clock":
+        """No deadline any more (closed cases)."""
+        return cls("stop")
+
+
+KEEP = Clock()
+
+Permission = str | Callable[[object, object], bool]
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    sources: Iterable[str]
+    target: str
+    by: Permission | Iterable[Permission]
+    label: Promise | str = ""
+    clock: Clock = KEEP
+    note_required: bool = False
+    # Extra rule checked on the locked case: returns a translated refusal message, or None to allow.
+    guard: Callable[[object], str | None] | None = None
+    sources_set: frozenset = field(init=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "sources_set", frozenset(self.sources))
+
+    def permits(self, user, case) -> bool:
+        rules = self.by if isinstance(self.by, list | tuple) else [self.by]
+        return any(_rule_permits(rule, user, case) for rule in rules)
+
+
+def _rule_permits(rule: Permission, user, case) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if rule == APPLICANT:
+        return case.applicant_id == user.pk
+    if rule == ASSIGNEE:
+        return case.assignee_id == user.pk
+    if callable(rule):
+        return bool(rule(user, case))
+    return user.has_perm(rule)
+
+
+class Workflow:
+    """The steps of one case model, looked up by action name."""
+
+    def __init__(self, steps: Iterable[Step], *, assign_by: Permission | None = None):
+        self.steps = {step.action: step for step in steps}
+        self.assign_by = assign_by
+
+    def step(self, action: str) -> Step | None:
+        return self.steps.get(action)
+
+    def available(self, case, user) -> list[Step]:
+        """Steps this user may take on the case in its current state (for buttons and API hints)."""
+        return [s for s in self.steps.values() if case.status in s.sources_set and s.permits(user, case)]
