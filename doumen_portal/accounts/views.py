@@ -84,7 +84,7 @@ def identity_correction_new(request):
 @login_required
 def identity_correction_detail(request, reference):
     correction = correction_for(request.user, reference)
-    steps = [s for s in correction.workflow.available(correction, request.user)]
+    steps = correction.workflow.available(correction, request.user)
     return render(
         request,
         "accounts/correction_detail.html",

@@ -84,7 +84,7 @@ REFUSED_STATES = [
 @pytest.mark.parametrize(("action", "state"), REFUSED_STATES)
 def test_every_step_is_refused_in_a_wrong_state_and_changes_nothing(request, correction, action, state):
     put_in(correction, state)
-    actor = request.getfixturevalue(dict((a, w) for a, _s, w, _t in ALLOWED)[action])
+    actor = request.getfixturevalue({a: w for a, _s, w, _t in ALLOWED}[action])
     before = snapshot(correction)
 
     with pytest.raises(InvalidTransition) as caught:
