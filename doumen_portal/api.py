@@ -4,7 +4,7 @@ from django.urls import include, path
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import APIRootView, DefaultRouter
 
-from .accounts.api import MeView
+from .accounts.api import IdentityCorrectionViewSet, MeView
 from .places.api import TownViewSet
 
 
@@ -20,6 +20,7 @@ class PortalRouter(DefaultRouter):
 
 router = PortalRouter()
 router.register("towns", TownViewSet, basename="town")
+router.register("identity-corrections", IdentityCorrectionViewSet, basename="identity-correction")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

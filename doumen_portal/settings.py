@@ -210,6 +210,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "doumen_portal.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "斗门区社会治理综合服务平台 API",

@@ -1,8 +1,13 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.generics import RetrieveAPIView
 
+from doumen_portal.casework.api import CaseStepsMixin
+
+from .models import IdentityCorrectionRequest
 from .roles import Role
+from .selectors import corrections_visible_to
+from .services import submit_identity_correction
 
 
 class MeSerializer(serializers.Serializer):
@@ -34,3 +39,43 @@ class MeView(RetrieveAPIView):
 
     def get_object(self):
         return self.request.user
+
+
+class IdentityCorrectionSerializer(serializers.Serializer):
+    reference = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    corrected_name = serializers.CharField(max_length=50)
+    resident_id_number = serializers.CharField(source="id_number_masked", read_only=True)
+    id_number = serializers.CharField(write_only=True, max_length=18, help_text="Full number; returned masked.")
+    reason = serializers.CharField(max_length=2000)
+    decision_note = serializers.CharField(read_only=True)
+    due_date = serializers.DateField(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    available_actions = serializers.SerializerMethodField()
+
+    def get_available_actions(self, correction) -> list[str]:
+        return [step.action for step in correction.workflow.available(correction, self.context["request"].user)]
+
+
+class IdentityCorrectionViewSet(CaseStepsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Identity correction requests: citizens see and file their own; reviewers see all."""
+
+    serializer_class = IdentityCorrectionSerializer
+    lookup_field = "reference"
+
+    queryset = IdentityCorrectionRequest.objects.none()  # for the schema
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return corrections_visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = submit_identity_correction(
+            self.request.user,
+            corrected_name=serializer.validated_data["corrected_name"],
+            id_number=serializer.validated_data["id_number"],
+            reason=serializer.validated_data["reason"],
+            request=self.request,
+        )

@@ -40,3 +40,13 @@ def correction_for(user, reference: str):
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(corrections_of(user), reference=reference)
+
+
+def corrections_visible_to(user):
+    """Reviewers see every request; everyone else only their own."""
+    from .models import IdentityCorrectionRequest
+
+    queryset = IdentityCorrectionRequest.objects.select_related("applicant", "assignee")
+    if user.has_perm(IdentityCorrectionRequest.REVIEW):
+        return queryset
+    return queryset.filter(applicant=user)
