@@ -5,6 +5,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from .accounts.api import IdentityCorrectionViewSet, MeView
+from .notifications.api import NotificationViewSet
 from .places.api import TownViewSet
 
 
@@ -20,6 +21,7 @@ class PortalRouter(DefaultRouter):
 
 router = PortalRouter()
 router.register("towns", TownViewSet, basename="town")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register("identity-corrections", IdentityCorrectionViewSet, basename="identity-correction")
 
 urlpatterns = [

@@ -4,6 +4,7 @@ The database is whatever DATABASE_URL names (PostgreSQL in CI), SQLite otherwise
 integration tests switch to the real broker themselves.
 """
 
+import os
 import tempfile
 
 from .settings import *  # noqa: F403
@@ -11,8 +12,10 @@ from .settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "doumen_portal.notifications.sms.FileBackend"
-SMS_FILE_PATH = tempfile.mkdtemp(prefix="doumen-sms-")
-CELERY_TASK_ALWAYS_EAGER = True
+# The Celery worker that integration tests start is told where to write (see tests/integration).
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH") or tempfile.mkdtemp(prefix="doumen-sms-")
+# That worker runs with CELERY_TASK_ALWAYS_EAGER=false, so its retries go through the broker too.
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "true").lower() != "false"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
