@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "documents"
 
-urlpatterns = []
+# Uploaded and issued files are served only here, never from MEDIA_URL or the static path.
+urlpatterns = [
+    path("documents/<uuid:public_id>/", views.document_download, name="document_download"),
+    path("attachments/<uuid:public_id>/", views.attachment_download, name="attachment_download"),
+]

@@ -1,0 +1,99 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Attachment, Document, DocumentSequence
+
+
+class DownloadLinkMixin:
+    """Files open through the permission-checked download view: MEDIA_URL serves nothing."""
+
+    @admin.display(description=_("file"))
+    def download_link(self, obj):
+        if not obj.pk:
+            return "-"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Download"))
+
+
+@admin.register(Document)
+class DocumentAdmin(DownloadLinkMixin, admin.ModelAdmin):
+    """Read-only: documents are issued by ``issue_document`` alone, numbered and hashed, and never edited."""
+
+    list_display = ("number", "title", "type_label", "recipient", "issued_by", "issued_at")
+    list_filter = ("doc_type", "year")
+    search_fields = ("number", "title")
+    date_hierarchy = "issued_at"
+    list_select_related = ("recipient", "issued_by")
+    fields = (
+        "number",
+        "title",
+        "doc_type",
+        "year",
+        "sequence",
+        "public_id",
+        "owner_type",
+        "owner_id",
+        "recipient",
+        "issued_by",
+        "issued_at",
+        "download_link",
+        "sha256",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("document type"), ordering="doc_type")
+    def type_label(self, obj):
+        return obj.type_label
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(DownloadLinkMixin, admin.ModelAdmin):
+    """Uploads come in through ``store_upload`` only (content checks); here they are looked at or deleted."""
+
+    list_display = ("original_name", "mime_type", "size", "uploaded_by", "owner_type", "owner_id", "created_at")
+    list_filter = ("mime_type", "owner_type")
+    search_fields = ("original_name", "sha256")
+    date_hierarchy = "created_at"
+    list_select_related = ("uploaded_by", "owner_type")
+    fields = (
+        "original_name",
+        "public_id",
+        "mime_type",
+        "size",
+        "owner_type",
+        "owner_id",
+        "uploaded_by",
+        "created_at",
+        "download_link",
+        "sha256",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DocumentSequence)
+class DocumentSequenceAdmin(admin.ModelAdmin):
+    """Shown for reference; changing a counter by hand would create gaps or duplicates."""
+
+    list_display = ("doc_type", "year", "last_number")
+    list_filter = ("doc_type", "year")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,160 @@
+"""Writes: issuing numbered documents and storing uploads."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from doumen_portal.audit.services import log_action
+from doumen_portal.exceptions import Conflict, NotPermitted
+
+from .attachments import inspect_upload
+from .models import Attachment, Document, DocumentSequence
+from .pdf import render_pdf
+from .types import get_document_type
+
+
+def _take_next_number(*, doc_type: str, year: int) -> int:
+    """The next number of ``doc_type`` in ``year``. Call inside a transaction: the row stays locked until its end.
+
+    The first number of a year creates the row. INSERT ... ON CONFLICT DO NOTHING makes two first callers
+    safe: the second waits for the first to commit, inserts nothing, and then queues on the row lock.
+    """
+    sequences = DocumentSequence.objects.select_for_update()
+    sequence = sequences.filter(doc_type=doc_type, year=year).first()
+    if sequence is None:
+        DocumentSequence.objects.bulk_create(
+            [DocumentSequence(doc_type=doc_type, year=year, last_number=0)], ignore_conflicts=True
+        )
+        sequence = sequences.get(doc_type=doc_type, year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return sequence.last_number
+
+
+def issue_document(
+    *, doc_type: str, template_name: str, context: dict, title: str, owner, recipient=None, issued_by=None
+) -> Document:
+    """Number, render and store a document for ``owner`` in one transaction.
+
+    The sequence row stays locked while the PDF is rendered (the number is printed in it), so documents of
+    one type are issued one at a time; if rendering or saving fails, everything rolls back and the number is
+    taken again by the next document: no gaps, no duplicates. Documents are official records and are
+    rendered in the portal's language, whoever clicks.
+
+    The template receives ``context`` plus ``document_number``, ``document_title``, ``issued_at``, ``issuer``
+    and ``recipient``.
+    """
+    if owner is None or owner.pk is None:
+        raise ValueError("A document needs a saved owner.")
+    document_type = get_document_type(doc_type)
+    issued_at = timezone.now()
+    year = timezone.localtime(issued_at).year
+    document = Document(
+        doc_type=doc_type,
+        year=year,
+        title=title,
+        owner=owner,
+        recipient=recipient,
+        issued_by=issued_by,
+        issued_at=issued_at,
+    )
+    try:
+        with transaction.atomic():
+            document.sequence = _take_next_number(doc_type=doc_type, year=year)
+            document.number = document_type.format_number(year=year, number=document.sequence)
+            with translation.override(settings.LANGUAGE_CODE):
+                pdf = render_pdf(
+                    template_name,
+                    {
+                        **context,
+                        "document_number": document.number,
+                        "document_title": title,
+                        "issued_at": issued_at,
+                        "issuer": document_type.issuer or _("Doumen social-governance portal"),
+                        "recipient": recipient,
+                    },
+                )
+            document.sha256 = hashlib.sha256(pdf).hexdigest()
+            document.file.save("document.pdf", ContentFile(pdf), save=False)
+            document.save()
+            log_action(
+                "documents.document.issue",
+                actor=issued_by,
+                obj=document,
+                payload={
+                    "number": document.number,
+                    "doc_type": doc_type,
+                    "title": title,
+                    "owner": f"{document.owner_type.app_label}.{document.owner_type.model}:{owner.pk}",
+                    "recipient": recipient.pk if recipient else None,
+                    "sha256": document.sha256,
+                },
+            )
+    except BaseException:
+        # No orphan file for a document that does not exist. (If a caller's outer transaction rolls back
+        # later, the file stays behind: storage has no rollback.)
+        if document.file:
+            document.file.delete(save=False)
+        raise
+    return document
+
+
+def store_upload(*, uploaded_file, uploaded_by, owner=None) -> Attachment:
+    """Check and store an uploaded file; raises InvalidInput (nothing stored) when it is refused.
+
+    ``uploaded_file`` is any Django ``File`` (usually a form's ``cleaned_data`` value). Without ``owner`` the
+    attachment waits for ``attach_upload``.
+    """
+    if owner is not None and owner.pk is None:
+        raise ValueError("Attach uploads to saved objects only.")
+    upload = inspect_upload(uploaded_file)
+    attachment = Attachment(
+        original_name=upload.original_name,
+        mime_type=upload.kind.mime_type,
+        size=upload.size,
+        sha256=upload.sha256,
+        uploaded_by=uploaded_by,
+    )
+    if owner is not None:
+        attachment.owner = owner
+    uploaded_file.seek(0)
+    try:
+        with transaction.atomic():
+            attachment.file.save("upload", uploaded_file, save=False)
+            attachment.save()
+            log_action(
+                "documents.attachment.upload",
+                actor=uploaded_by,
+                obj=attachment,
+                payload={"name": upload.original_name, "type": upload.kind.mime_type, "size": upload.size},
+            )
+    except BaseException:
+        if attachment.file:
+            attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def attach_upload(attachment: Attachment, *, owner, by) -> Attachment:
+    """Give an unattached upload its owner. Only its uploader may; attaching it elsewhere later is refused."""
+    owner_type = ContentType.objects.get_for_model(owner)
+    with transaction.atomic():
+        attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+        if attachment.owner_id is not None:
+            if attachment.owner_type_id == owner_type.pk and attachment.owner_id == owner.pk:
+                return attachment
+            raise Conflict(_("This file is already attached elsewhere."), code="already_attached")
+        if not (by.is_superuser or attachment.uploaded_by_id == by.pk):
+            raise NotPermitted(code="not_uploader")
+        attachment.owner_type = owner_type
+        attachment.owner_id = owner.pk
+        attachment.save(update_fields=["owner_type", "owner_id"])
+        log_action(
+            "documents.attachment.attach", actor=by, obj=attachment, payload={"owner": f"{owner_type}:{owner.pk}"}
+        )
+    return attachment
