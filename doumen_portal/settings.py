@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +52,9 @@ if not (PII_ENCRYPTION_KEYS and PII_HASH_KEY):
     PII_ENCRYPTION_KEYS = PII_ENCRYPTION_KEYS or [_derived_key("pii-encryption")]
     PII_HASH_KEY = PII_HASH_KEY or _derived_key("pii-hash")
 
+# The portal's public address, for links in e-mail and SMS.
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -86,6 +90,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,6 +100,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "doumen_portal.middleware.RateLimitedMiddleware",
+    "doumen_portal.security.middleware.SessionTimeoutMiddleware",
+    "doumen_portal.security.middleware.AdminSecondFactorMiddleware",
+    "doumen_portal.security.middleware.PasswordAgeReminderMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 if not DEBUG:
@@ -116,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "doumen_portal.context_processors.portal",
+                "doumen_portal.notifications.context_processors.inbox",
             ],
         },
     },
@@ -134,14 +144,19 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins before any password check
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Everyone's passwords (see doumen_portal.security.validators): 10+ characters of 3 of 4 classes, not common.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["username", "first_name", "last_name", "email", "phone", "real_name"]},
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "doumen_portal.security.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
@@ -243,10 +258,121 @@ SECURE_REFERRER_POLICY = "same-origin"
 AUDIT_RETENTION_DAYS = max(180, env.int("AUDIT_RETENTION_DAYS", default=365))
 
 # --- Notifications --------------------------------------------------------------------------------------
+# Outbox delivery (doumen_portal.notifications): a failed send is retried after 30 s, 60 s, 120 s... and the
+# message is marked failed after NOTIFICATIONS_MAX_ATTEMPTS; a message still pending after
+# NOTIFICATIONS_REQUEUE_AFTER seconds (its task was lost to a broker or worker outage) is published again
+# by the requeue task, at most NOTIFICATIONS_REQUEUE_BATCH per run.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+NOTIFICATIONS_RETRY_DELAY = env.int("NOTIFICATIONS_RETRY_DELAY", default=30)
+NOTIFICATIONS_REQUEUE_AFTER = env.int("NOTIFICATIONS_REQUEUE_AFTER", default=60)
+NOTIFICATIONS_REQUEUE_BATCH = env.int("NOTIFICATIONS_REQUEUE_BATCH", default=500)
+# Publishing after a request's commit makes one connection attempt this short (seconds) and no retries:
+# with the broker down the request finishes and the message waits in the outbox.
+NOTIFICATIONS_BROKER_TIMEOUT = env.float("NOTIFICATIONS_BROKER_TIMEOUT", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": NOTIFICATIONS_BROKER_TIMEOUT,
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=10.0),
+}
+CELERY_BEAT_SCHEDULE = {
+    "notifications-requeue-pending-outbox": {
+        "task": "doumen_portal.notifications.tasks.requeue_pending_outbox",
+        "schedule": 60.0,
+    },
+    "audit-purge-expired-entries": {
+        "task": "doumen_portal.audit.tasks.purge_expired_audit_entries",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
 
 # --- Documents and attachments --------------------------------------------------------------------------
+# PDFs embed these fonts from Debian's fonts-noto-cjk (installed by `make run` / `make test`), named by path,
+# never found through fontconfig. The files are collections (.ttc) whose first face is the Japanese one, so
+# the face is chosen by its PostScript name: the Simplified Chinese face. Bold is optional ("" = none).
+PDF_CJK_FONT = env("PDF_CJK_FONT", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+PDF_CJK_FONT_FACE = env("PDF_CJK_FONT_FACE", default="NotoSansCJKsc-Regular")
+PDF_CJK_FONT_BOLD = env("PDF_CJK_FONT_BOLD", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+PDF_CJK_FONT_BOLD_FACE = env("PDF_CJK_FONT_BOLD_FACE", default="NotoSansCJKsc-Bold")
+# Largest accepted upload; the reverse proxy's request body limit must be a little above it.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Stored uploads are never executable and not world-readable; they are served only by permission-checked views.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 # --- Security baseline ----------------------------------------------------------------------------------
+# MLPS 2.0 level 3 and OWASP ASVS level 2 (MLPS where they differ); the code is in doumen_portal/security/.
+# Shared lists edited in place above: MIDDLEWARE, AUTHENTICATION_BACKENDS, AUTH_PASSWORD_VALIDATORS.
+from datetime import timedelta  # noqa: E402
+
+from csp.constants import NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["doumen_portal.security"]
+
+# Sessions: logged out after 30 idle minutes or 12 hours in all; the "last seen" time is written at most once a
+# minute. Without "remember me" the cookie also ends with the browser (allauth's ACCOUNT_SESSION_REMEMBER).
+SECURITY_SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+SECURITY_SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+SECURITY_SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
+SESSION_COOKIE_AGE = int(SECURITY_SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+# Staff see a reminder (once per session) when their password is older than this.
+SECURITY_PASSWORD_MAX_AGE = timedelta(days=90)
+
+# Failed logins (django-axes): 5 failures lock the account for 30 minutes, and, counted separately, the client
+# address: ["username", "ip_address"] makes two independent counters, where [["username", "ip_address"]]
+# would count the pair only. The account key is the login normalised to the account (security.lockout).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "doumen_portal.security.lockout.login_key"
+AXES_CLIENT_IP_CALLABLE = "doumen_portal.security.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "doumen_portal.security.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# A lockout lasts 30 minutes from the fifth failure; attempts during it are refused without extending it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the counters: it would also wipe its IP's counter, which an attacker with an account
+# of their own could use to keep guessing from one address.
+AXES_RESET_ON_SUCCESS = False
+# Number of reverse proxies in front of the portal; their X-Forwarded-For entries give the client address to
+# allauth's rate limits and to axes alike (0: REMOTE_ADDR, for development and direct exposure).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# allauth rate limits. SMS codes per client address (ip) and per number (key), in that order: a request refused
+# for its address does not use up the number's quota. The 30-second gap matches the 429 page's wording. Sign-ups
+# are limited below phone verification, so that a sign-up is refused before its account is created. Failed
+# logins are left to axes (5 per account), so this limit sits above it; it also bounds wrong TOTP codes per user.
+ACCOUNT_RATE_LIMITS = {
+    "verify_phone": "5/m/ip,60/h/ip,1/30s/key,5/h/key,10/d/key",
+    "request_login_code": "5/m/ip,30/h/ip,1/30s/key,5/h/key,10/d/key",
+    "signup": "3/m/ip,30/h/ip",
+    "login_failed": "20/m/ip,10/5m/key",
+}
+
+# Second factor (allauth MFA): required of staff before the admin opens (AdminSecondFactorMiddleware).
+MFA_ADAPTER = "doumen_portal.security.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "斗门社会治理平台"
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side, for phone clocks and typing time
+
+# Content-Security-Policy (django-csp 4): no inline script or style; the API docs use the Swagger UI view that
+# serves its start-up script as a file (its template's small inline <style> is blocked, which is cosmetic only).
+# The TOTP QR code is a data: image.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+    }
+}
+
+if not DEBUG:
+    # The session and CSRF cookies are HTTPS-only above; the language cookie too, and out of scripts' reach.
+    LANGUAGE_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_HTTPONLY = True
+    LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 LOGGING = {
     "version": 1,
@@ -254,5 +380,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every font and stylesheet it loads at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -1,13 +1,16 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
 
 admin.site.site_header = _("Doumen social-governance portal: administration")
 admin.site.site_title = _("Doumen portal administration")
 admin.site.index_title = _("District staff workspace")
+# Staff log in to the admin through allauth, with its lockout, rate limits and second factor.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,5 +29,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("doumen_portal.api", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),
 ]

@@ -42,6 +42,16 @@ def _chinese_by_default():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """Transactional tests flush and recreate content types with new IDs; never reuse cached old ones."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache; no test inherits another's."""
     from django.core.cache import cache
@@ -72,3 +82,29 @@ def redis_url():
     url = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0"
     require(redis_reachable(url), f"Redis at {url}")
     return url
+
+
+def login_with_mfa(client, user):
+    """Log ``user`` in with a second factor recorded in the session, as allauth's TOTP step leaves it.
+
+    Staff need it for the admin (doumen_portal.security.middleware.AdminSecondFactorMiddleware).
+    """
+    from allauth.account.internal.flows.login import record_authentication
+    from django.http import HttpRequest
+
+    client.force_login(user)
+    request = HttpRequest()
+    request.session = client.session
+    request.user = user
+    record_authentication(request, user, method="password")
+    record_authentication(request, user, method="mfa", type="totp")
+    request.session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin_client, signed in with a second factor so that the admin opens."""
+    from django.test import Client
+
+    return login_with_mfa(Client(), admin_user)

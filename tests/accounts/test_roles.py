@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from doumen_portal.accounts.roles import ROLE_PERMISSIONS, Role, sync_role_groups
+from tests.conftest import login_with_mfa
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,13 +43,13 @@ def admin_models(client):
 
 
 def test_new_staff_member_in_a_group_can_work_at_once(client):
-    client.force_login(StaffFactory(roles=[Role.SOCIAL_WORKER]))
+    login_with_mfa(client, StaffFactory(roles=[Role.SOCIAL_WORKER]))
 
     assert admin_models(client) == {("places", "Town"), ("places", "Village")}
 
 
 def test_system_administrator_manages_users_and_places(client):
-    client.force_login(StaffFactory(roles=[Role.SYSTEM_ADMIN]))
+    login_with_mfa(client, StaffFactory(roles=[Role.SYSTEM_ADMIN]))
 
     models = admin_models(client)
 
@@ -58,7 +59,7 @@ def test_system_administrator_manages_users_and_places(client):
 def test_district_leader_reads_users_but_cannot_change_them(client):
     leader = StaffFactory(roles=[Role.DISTRICT_LEADER])
     citizen = StaffFactory(is_staff=False)
-    client.force_login(leader)
+    login_with_mfa(client, leader)
 
     url = reverse("admin:accounts_user_change", args=[citizen.pk])
     response = client.get(url)
@@ -71,7 +72,7 @@ def test_district_leader_reads_users_but_cannot_change_them(client):
 
 
 def test_bank_officer_sees_no_model_it_was_not_given(client):
-    client.force_login(StaffFactory(roles=[Role.BANK_OFFICER]))
+    login_with_mfa(client, StaffFactory(roles=[Role.BANK_OFFICER]))
 
     response = client.get(reverse("admin:index"))
 
@@ -93,7 +94,7 @@ def test_user_admin_never_shows_the_full_id_number(client):
     from tests.factories import VerifiedCitizenFactory
 
     citizen = VerifiedCitizenFactory(identity="440403200201011232")
-    client.force_login(StaffFactory(roles=[Role.SYSTEM_ADMIN]))
+    login_with_mfa(client, StaffFactory(roles=[Role.SYSTEM_ADMIN]))
 
     listing = client.get(reverse("admin:accounts_user_changelist")).content.decode()
     detail = client.get(reverse("admin:accounts_user_change", args=[citizen.pk])).content.decode()

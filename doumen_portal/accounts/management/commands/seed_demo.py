@@ -11,9 +11,13 @@ from stdnum.cn import ric
 
 from doumen_portal.accounts.roles import Role, sync_role_groups
 from doumen_portal.places.models import Town, Village
+from doumen_portal.security.mfa import install_totp
 
 CITIZEN_PASSWORD = "Doumen-citizen-2026"
 STAFF_PASSWORD = "Doumen-staff-2026!"
+# Staff open the admin only after a TOTP code. Every demo staff account shares this published base32 secret
+# (development only): add it to an authenticator app, or run `manage.py totp_code <username>`.
+DEMO_TOTP_SECRET = "DOUMENDEMOSTAFFTOTPSECRETXYZ2345"
 
 # (username, phone, role or None for a superuser)
 STAFF = [
@@ -53,19 +57,24 @@ class Command(BaseCommand):
             user = self._user(User, username, phone, STAFF_PASSWORD, is_staff=True, is_superuser=role is None)
             if role:
                 user.groups.set([Group.objects.get(name=role)])
+            install_totp(user, secret=DEMO_TOTP_SECRET)
 
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Town.objects.count()} towns, {Village.objects.count()} villages and communities."
             )
         )
-        self.stdout.write("Demo logins (http://127.0.0.1:8000/accounts/login/ , phone or username + password):")
+        self.stdout.write("Demo logins (http://127.0.0.1:8000/accounts/login/ , phone + password; /admin/ too):")
         self.stdout.write(f"  citizen (real-name verified)  13800138000 / {CITIZEN_PASSWORD}")
         self.stdout.write(f"  villager (not verified)       13800138001 / {CITIZEN_PASSWORD}")
         for username, phone, role in STAFF:
             label = role.label if role else "superuser"
-            self.stdout.write(f"  {label:<28} {phone} / {STAFF_PASSWORD}  (admin: {username})")
+            self.stdout.write(f"  {label:<28} {phone} / {STAFF_PASSWORD}  (username {username})")
         self.stdout.write("SMS codes are printed on this console (SMS_BACKEND=console).")
+        self.stdout.write(
+            f"Staff second factor (admin): TOTP secret {DEMO_TOTP_SECRET} (issuer 斗门社会治理平台) in an "
+            "authenticator app, or the current code from `python manage.py totp_code <username>` (DEBUG only)."
+        )
 
     def _user(self, User, username, phone, password, *, real_name="", is_staff=False, is_superuser=False):
         user, _created = User.objects.get_or_create(
