@@ -20,6 +20,14 @@ CORRECTED_ID = "11010519491231002X"
 CANDIDATE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 
 
+def scan():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.documents.samples import image_bytes
+
+    return SimpleUploadedFile("id-card.png", image_bytes("PNG"), content_type="image/png")
+
+
 def unmasked_ids(text: str) -> list[str]:
     return [number for number in CANDIDATE.findall(text) if ric.is_valid(number)]
 
@@ -60,7 +68,7 @@ def test_full_journey_never_shows_a_full_id_number(client, admin_client, caplog,
         client,
         "post",
         reverse("accounts:correction_new"),
-        data={"real_name": "王芳", "id_number": CORRECTED_ID, "reason": "更正"},
+        data={"real_name": "王芳", "id_number": CORRECTED_ID, "reason": "更正", "document": scan()},
         follow=True,
     )
     correction = IdentityCorrectionRequest.objects.get()

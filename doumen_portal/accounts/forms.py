@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from doumen_portal.documents.attachments import AttachmentField
+
 from .idnumbers import validate_resident_id
 
 
@@ -37,7 +39,12 @@ class IdentityCorrectionForm(RealNameForm):
         help_text=_("For example: my name was changed at the household registry in 2025."),
     )
 
+    document = AttachmentField(label=_("Supporting document"))
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["document"].help_text = _(
+            "A scan or photo of your ID card or household register page. %(formats)s"
+        ) % {"formats": self.fields["document"].help_text}
         self.fields["real_name"].label = _("Correct full name")
         self.fields["id_number"].label = _("Correct resident ID number")

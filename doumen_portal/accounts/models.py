@@ -163,7 +163,9 @@ class IdentityCorrectionRequest(Case):
 
     def after_transition(self, step, *, actor, note, from_status):
         """Domain effects of a step, inside its transaction."""
-        from .services import apply_identity_correction
+        from .services import apply_identity_correction, issue_correction_notice
 
         if step.action == "approve":
             apply_identity_correction(self)
+        if step.action in ("approve", "reject"):
+            issue_correction_notice(self, approved=step.action == "approve", note=note, issued_by=actor)

@@ -84,8 +84,9 @@ def new_reference(prefix: str) -> str:
 CORRECTION_DAYS = 5  # working days for staff to decide
 
 
-def submit_identity_correction(user, *, corrected_name: str, id_number: str, reason: str, request=None):
-    """A verified citizen asks for their real name or ID number to be corrected."""
+def submit_identity_correction(user, *, corrected_name: str, id_number: str, reason: str, document=None, request=None):
+    """A verified citizen asks for their real name or ID number to be corrected, with a supporting
+    document (a scan of the ID card or household register) checked like every upload."""
     from doumen_portal.casework.calendar import add_working_days
     from doumen_portal.casework.services import record_creation
 
@@ -117,8 +118,33 @@ def submit_identity_correction(user, *, corrected_name: str, id_number: str, rea
             due_date=add_working_days(timezone.localdate(), CORRECTION_DAYS),
         )
         correction.save()
+        if document is not None:
+            from doumen_portal.documents.services import store_upload
+
+            store_upload(uploaded_file=document, uploaded_by=user, owner=correction)
         record_creation(correction, actor=user, request=request)
     return correction
+
+
+def issue_correction_notice(correction, *, approved: bool, note: str, issued_by):
+    """The numbered decision letter (PDF) for the applicant, inside the deciding transaction."""
+    from doumen_portal.documents.services import issue_document
+
+    return issue_document(
+        doc_type="identity_correction_notice",
+        template_name="documents/identity_correction_notice.html",
+        context={
+            "approved": approved,
+            "reference": correction.reference,
+            "corrected_name": correction.corrected_name,
+            "id_number_masked": correction.id_number_masked,
+            "note": note,
+        },
+        title=_("Decision on a real-name correction request"),
+        owner=correction,
+        recipient=correction.applicant,
+        issued_by=issued_by,
+    )
 
 
 def apply_identity_correction(correction) -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from doumen_portal.casework.selectors import timeline_of
+from doumen_portal.documents.selectors import attachments_of, documents_of
 from doumen_portal.exceptions import PortalError
 
 from .forms import IdentityCorrectionForm, RealNameForm
@@ -63,7 +64,7 @@ def personal_data_download(request):
 def identity_correction_new(request):
     if not request.user.is_real_name_verified:
         return redirect(f"{reverse('accounts:verify')}?next={request.path}")
-    form = IdentityCorrectionForm(request.POST or None)
+    form = IdentityCorrectionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             correction = submit_identity_correction(
@@ -71,6 +72,7 @@ def identity_correction_new(request):
                 corrected_name=form.cleaned_data["real_name"],
                 id_number=form.cleaned_data["id_number"],
                 reason=form.cleaned_data["reason"],
+                document=form.cleaned_data["document"],
                 request=request,
             )
         except PortalError as error:
@@ -88,7 +90,13 @@ def identity_correction_detail(request, reference):
     return render(
         request,
         "accounts/correction_detail.html",
-        {"correction": correction, "history": timeline_of(correction), "steps": steps},
+        {
+            "correction": correction,
+            "history": timeline_of(correction),
+            "steps": steps,
+            "documents": documents_of(correction),
+            "attachments": attachments_of(correction),
+        },
     )
 
 

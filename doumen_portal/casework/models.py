@@ -59,6 +59,13 @@ class Case(models.Model):
     def is_overdue(self) -> bool:
         return self.due_date is not None and self.due_date < timezone.localdate()
 
+    def transition_notifications(self, step, *, actor) -> list:
+        """Who is told about a step (in their language, through the outbox): by default the applicant,
+        unless they took the step themselves. Case models override this to tell others too."""
+        if actor is not None and actor.pk == self.applicant_id:
+            return []
+        return [self.applicant]
+
     def days_left(self, *, today: datetime.date | None = None) -> int | None:
         if self.due_date is None:
             return None

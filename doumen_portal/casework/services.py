@@ -102,6 +102,8 @@ def transition(case, action: str, *, actor, note: str = "", changes: dict | None
         after = getattr(locked, "after_transition", None)
         if after is not None:
             after(step, actor=actor, note=note, from_status=from_status)
+        for recipient in locked.transition_notifications(step, actor=actor):
+            notify_case_update(locked, recipient=recipient, note=note)
     case.refresh_from_db()
     return locked
 
@@ -131,8 +133,32 @@ def assign(case, *, assignee, actor, note: str = "", request=None):
 
 
 def record_creation(case, *, actor, note: str = "", request=None) -> None:
-    """The first history row of a newly filed case (from no state to its initial state)."""
+    """The first history row of a newly filed case (from no state to its initial state), and the
+    applicant's receipt in their inbox, by SMS and e-mail."""
     _record(case, action="submit", actor=actor, from_status="", note=note, request=request)
+    notify_case_update(case, recipient=case.applicant, note=note)
+
+
+def notify_case_update(case, *, recipient, note: str = "") -> None:
+    """Tell ``recipient`` the case's new status, in their own language (labels stay lazy until rendered)."""
+    from django.conf import settings
+
+    from doumen_portal.notifications.services import notify
+
+    url = case.get_absolute_url()
+    notify(
+        recipient,
+        kind="case_update",
+        context={
+            "case_type": type(case)._meta.verbose_name,
+            "reference": str(case),
+            "status": type(case).Status(case.status).label,
+            "note": note,
+            "due_date": case.due_date,
+            "link": settings.PORTAL_URL.rstrip("/") + url,
+        },
+        url=url,
+    )
 
 
 def _record(case, *, action, actor, from_status, note, request):

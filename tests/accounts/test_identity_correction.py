@@ -4,6 +4,7 @@ from django.urls import reverse
 from doumen_portal.accounts.models import IdentityCorrectionRequest
 from doumen_portal.accounts.roles import Role
 from doumen_portal.audit.models import AuditEntry
+from tests.conftest import login_with_mfa
 from tests.factories import StaffFactory, UserFactory, VerifiedCitizenFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,9 +18,17 @@ def citizen():
     return VerifiedCitizenFactory(identity="440403200201011232")
 
 
-def submit(client, citizen, data=FORM):
+def scan(name="id-card.png", content=None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.documents.samples import image_bytes
+
+    return SimpleUploadedFile(name, content if content is not None else image_bytes("PNG"), content_type="image/png")
+
+
+def submit(client, citizen, data=FORM, document=None):
     client.force_login(citizen)
-    return client.post(reverse("accounts:correction_new"), data)
+    return client.post(reverse("accounts:correction_new"), data | {"document": document or scan()})
 
 
 def test_citizen_files_a_correction_and_follows_it(client, citizen):
@@ -109,7 +118,7 @@ def test_the_request_detail_page_has_a_fixed_number_of_queries(client, citizen, 
         transition(correction, "request_info", actor=reviewer, note="请补充")
         transition(correction, "resubmit", actor=citizen)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         assert client.get(correction.get_absolute_url()).status_code == 200
 
 
@@ -149,9 +158,59 @@ def test_staff_view_of_a_full_id_number_is_audited(admin_client, citizen):
 
 
 def test_staff_without_permission_cannot_reveal_an_id_number(client, citizen):
-    client.force_login(StaffFactory(roles=[Role.DISTRICT_LEADER]))
+    login_with_mfa(client, StaffFactory(roles=[Role.DISTRICT_LEADER]))
 
     response = client.get(reverse("admin:accounts_user_reveal", args=[citizen.pk]))
 
     assert response.status_code == 403
     assert not AuditEntry.objects.filter(action="accounts.id_number.view").exists()
+
+
+def test_an_executable_as_supporting_document_is_refused_and_nothing_is_saved(client, citizen):
+    from doumen_portal.documents.models import Attachment
+    from tests.documents.samples import exe_bytes
+
+    response = submit(client, citizen, document=scan("id-card.pdf", exe_bytes()))
+
+    assert response.status_code == 200
+    assert not IdentityCorrectionRequest.objects.exists()
+    assert not Attachment.objects.exists()
+
+
+def test_supporting_document_is_visible_to_applicant_and_reviewer_only(client, citizen):
+    from doumen_portal.documents.models import Attachment
+    from tests.conftest import login_with_mfa
+
+    submit(client, citizen)
+    attachment = Attachment.objects.get()
+    url = reverse("documents:attachment_download", args=[attachment.public_id])
+
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    client.force_login(VerifiedCitizenFactory(identity="440403200505051233"))
+    assert client.get(url).status_code == 404
+    login_with_mfa(client, StaffFactory(roles=[Role.SYSTEM_ADMIN]))
+    assert client.get(url).status_code == 200
+
+
+def test_a_decision_issues_a_numbered_letter_to_the_applicant(client, citizen):
+    from pypdf import PdfReader
+
+    from doumen_portal.casework.services import transition
+    from doumen_portal.documents.models import Document
+
+    submit(client, citizen)
+    correction = IdentityCorrectionRequest.objects.get()
+    transition(correction, "approve", actor=StaffFactory(roles=[Role.SYSTEM_ADMIN]), note="材料齐全")
+
+    letter = Document.objects.get()
+    assert letter.number.startswith("斗实名更〔") and letter.number.endswith("〕1号")
+    assert letter.recipient == citizen
+    page = client.get(correction.get_absolute_url()).content.decode()
+    assert letter.number in page
+    response = client.get(reverse("documents:document_download", args=[letter.public_id]))
+    assert response.status_code == 200
+    import io
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages)
+    assert "已于" in text and correction.reference in text and "110105********002X" in text
