@@ -278,6 +278,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "doumen_portal.notifications.tasks.requeue_pending_outbox",
         "schedule": 60.0,
     },
+    "casework-remind-due-cases": {
+        "task": "doumen_portal.casework.tasks.remind_due_cases",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "audit-purge-expired-entries": {
         "task": "doumen_portal.audit.tasks.purge_expired_audit_entries",
         "schedule": crontab(hour=3, minute=30),

@@ -66,6 +66,28 @@ class Case(models.Model):
             return []
         return [self.applicant]
 
+    def deadline_recipients(self) -> list:
+        """Who is reminded of a deadline near or past: the assignee, and the supervisors (staff who may
+        assign this kind of case). Case models override this to name others."""
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Permission
+        from django.db.models import Q
+
+        recipients = [self.assignee] if self.assignee_id else []
+        rule = type(self).workflow.assign_by
+        if isinstance(rule, str) and "." in rule:
+            app_label, codename = rule.split(".", 1)
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:
+                recipients += list(
+                    get_user_model()
+                    .objects.filter(is_active=True, is_staff=True)
+                    .filter(Q(user_permissions=permission) | Q(groups__permissions=permission))
+                    .exclude(pk=self.assignee_id or 0)
+                    .distinct()
+                )
+        return recipients
+
     def days_left(self, *, today: datetime.date | None = None) -> int | None:
         if self.due_date is None:
             return None
@@ -114,3 +136,16 @@ class CalendarOverride(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.note}"
+
+
+class DeadlineReminder(models.Model):
+    """One reminder per case and day, so the daily task can run twice without telling anyone twice."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    date = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id", "date"], name="casework_one_reminder_a_day")
+        ]

@@ -4,6 +4,9 @@ from doumen_portal.affairs import Affair, register
 
 MAX_PER_MODEL = 100
 
+# Every registered case model, for the daily deadline reminders and the dashboards.
+case_models: list = []
+
 
 def register_case_model(model, *, service, title_field: str, reference_field: str = "reference") -> None:
     """List ``model``'s cases filed by a person on their "my affairs" page (one query per model)."""
@@ -23,3 +26,5 @@ def register_case_model(model, *, service, title_field: str, reference_field: st
 
     provider.__qualname__ = f"affairs_of_{model._meta.label_lower}"
     register(provider)
+    if model not in case_models:
+        case_models.append(model)

@@ -180,3 +180,42 @@ def _record(case, *, action, actor, from_status, note, request):
         payload={"from": from_status, "to": case.status, "note": note, "due_date": case.due_date},
         request=request,
     )
+
+
+def send_deadline_reminders(*, today: datetime.date | None = None, due_within: int = 3) -> int:
+    """Remind assignees and supervisors of cases overdue or due within ``due_within`` days; once a day."""
+    from django.db import IntegrityError
+
+    from doumen_portal.notifications.services import notify
+
+    from .models import DeadlineReminder
+    from .registry import case_models
+
+    today = today or timezone.localdate()
+    sent = 0
+    for model in case_models:
+        content_type = ContentType.objects.get_for_model(model)
+        cases = model.objects.filter(due_date__lte=today + datetime.timedelta(days=due_within)).select_related(
+            "assignee"
+        )
+        for case in cases.iterator(chunk_size=200):
+            try:
+                with transaction.atomic():
+                    DeadlineReminder.objects.create(content_type=content_type, object_id=case.pk, date=today)
+                    for recipient in case.deadline_recipients():
+                        notify(
+                            recipient,
+                            kind="case_deadline",
+                            context={
+                                "case_type": model._meta.verbose_name,
+                                "reference": str(case),
+                                "due_date": case.due_date,
+                                "overdue": case.due_date < today,
+                            },
+                            url="",
+                            channels=("inbox", "email"),
+                        )
+                        sent += 1
+            except IntegrityError:
+                continue  # already reminded today
+    return sent
