@@ -149,3 +149,6 @@ class DeadlineReminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id", "date"], name="casework_one_reminder_a_day")
         ]
+
+    def __str__(self):
+        return f"{self.content_type_id}:{self.object_id} {self.date}"
