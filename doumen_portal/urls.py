@@ -14,6 +14,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Browsers ask for /favicon.ico on pages (the admin's) that do not name an icon.
+    path("favicon.ico", views.favicon),
     path("my-affairs/", views.my_affairs, name="my_affairs"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),

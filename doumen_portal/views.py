@@ -62,6 +62,14 @@ def _broker_ok() -> bool | None:
     return True
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages (the admin's) that name no icon."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
 @never_cache
 def healthz(request):
     """Readiness for load balancers: 200 when the database and the broker answer, 503 otherwise."""

@@ -123,7 +123,15 @@ class IdentityCorrectionRequest(Case):
                 label=_("Send the information"),
                 clock=Clock.resume(),
             ),
-            Step("approve", [Status.SUBMITTED], Status.APPROVED, by=REVIEW, label=_("Approve"), clock=Clock.stop()),
+            Step(
+                "approve",
+                [Status.SUBMITTED],
+                Status.APPROVED,
+                by=REVIEW,
+                label=_("Approve"),
+                clock=Clock.stop(),
+                note_field="decision_note",
+            ),
             Step(
                 "reject",
                 [Status.SUBMITTED],
@@ -132,6 +140,7 @@ class IdentityCorrectionRequest(Case):
                 label=_("Reject"),
                 clock=Clock.stop(),
                 note_required=True,
+                note_field="decision_note",
             ),
             Step(
                 "withdraw",

@@ -48,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["auth.view_group", "auth.change_group", "auth.view_permission"]
     + ["audit.view_auditentry"]
     + ["accounts.review_identitycorrectionrequest", "accounts.view_identitycorrectionrequest"]
+    + ["accounts.change_identitycorrectionrequest", "mfa.view_authenticator", "mfa.delete_authenticator"]
     + ["casework.view_calendaroverride", "casework.add_calendaroverride", "casework.change_calendaroverride"]
     + ["casework.delete_calendaroverride"],
 }

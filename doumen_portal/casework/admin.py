@@ -25,6 +25,11 @@ class CaseHistoryInline(GenericTabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # Shown only inside a case's page, which checks its own permission: whoever sees the case sees
+        # its history.
+        return True
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
 

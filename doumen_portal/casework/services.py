@@ -94,6 +94,9 @@ def transition(case, action: str, *, actor, note: str = "", changes: dict | None
         locked.status = step.target
         fields = ["status", "updated_at"]
         fields += _apply_clock(locked, step.clock, today=timezone.localdate(), history=history)
+        if step.note_field:
+            setattr(locked, step.note_field, note)
+            fields.append(step.note_field)
         for name, value in (changes or {}).items():
             setattr(locked, name, value)
             fields.append(name)

@@ -71,6 +71,8 @@ class Step:
     label: Promise | str = ""
     clock: Clock = KEEP
     note_required: bool = False
+    # A field of the case that keeps this step's note (e.g. the decision's reasons shown to the applicant).
+    note_field: str | None = None
     # Extra rule checked on the locked case: returns a translated refusal message, or None to allow.
     guard: Callable[[object], str | None] | None = None
     sources_set: frozenset = field(init=False, repr=False)

@@ -214,3 +214,28 @@ def test_a_decision_issues_a_numbered_letter_to_the_applicant(client, citizen):
 
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages)
     assert "已于" in text and correction.reference in text and "110105********002X" in text
+
+
+def test_the_decision_note_is_shown_to_the_applicant(client, citizen):
+    from doumen_portal.casework.services import transition
+
+    submit(client, citizen)
+    correction = IdentityCorrectionRequest.objects.get()
+    transition(correction, "reject", actor=StaffFactory(roles=[Role.SYSTEM_ADMIN]), note="户口簿页面不清晰")
+
+    assert correction.decision_note == "户口簿页面不清晰"
+    assert "户口簿页面不清晰" in client.get(correction.get_absolute_url()).content.decode()
+
+
+def test_a_reviewer_with_view_rights_sees_the_history_inline(client, citizen):
+    from tests.conftest import login_with_mfa
+
+    submit(client, citizen)
+    correction = IdentityCorrectionRequest.objects.get()
+    login_with_mfa(client, StaffFactory(roles=[Role.SYSTEM_ADMIN]))
+
+    page = client.get(reverse("admin:accounts_identitycorrectionrequest_change", args=[correction.pk]))
+
+    assert page.status_code == 200
+    assert "户籍信息更正" in page.content.decode()
+    assert "casework-casehistory-content_type-object_id" in page.content.decode()

@@ -203,3 +203,8 @@ def test_language_cookie_wins_over_the_saved_language(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
 
     assert '<html lang="zh-Hans">' in client.get("/").content.decode()
+
+
+def test_favicon_ico_points_at_the_portal_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("img/favicon.svg")
