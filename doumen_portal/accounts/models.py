@@ -65,6 +65,21 @@ class User(AbstractUser):
     def phone_masked(self) -> str:
         return mask_phone(self.phone or "")
 
+    IDENTITY_FIELDS = [
+        "real_name",
+        "id_number_ciphertext",
+        "id_number_digest",
+        "id_number_masked",
+        "real_name_verified_at",
+    ]
+
+    def record_verified_identity(self, *, real_name: str, number: str) -> list[str]:
+        """Set a checked name and validated number as the verified identity; return the fields to save."""
+        self.real_name = real_name
+        self.set_resident_id(number)
+        self.real_name_verified_at = timezone.now()
+        return self.IDENTITY_FIELDS
+
     def set_resident_id(self, number: str) -> None:
         """Store a validated, normalized number in its protected forms (the caller saves)."""
         self.id_number_ciphertext = pii.encrypt(number)

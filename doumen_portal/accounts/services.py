@@ -32,22 +32,11 @@ def verify_real_name(user, *, real_name: str, id_number: str):
                 raise Conflict(_("Your real name is already verified."), code="already_verified")
             if User.objects.filter(id_number_digest=pii.keyed_digest(number)).exclude(pk=user.pk).exists():
                 raise Conflict(DUPLICATE_ID_MESSAGE, code="duplicate_id")
-            locked.real_name = real_name
-            locked.set_resident_id(number)
-            locked.real_name_verified_at = timezone.now()
-            locked.save(
-                update_fields=[
-                    "real_name",
-                    "id_number_ciphertext",
-                    "id_number_digest",
-                    "id_number_masked",
-                    "real_name_verified_at",
-                ]
-            )
+            locked.save(update_fields=locked.record_verified_identity(real_name=real_name, number=number))
     except IntegrityError:
         # Two accounts verifying the same number at the same moment: the unique digest decides.
         raise Conflict(DUPLICATE_ID_MESSAGE, code="duplicate_id") from None
-    for field in ("real_name", "id_number_ciphertext", "id_number_digest", "id_number_masked", "real_name_verified_at"):
+    for field in locked.IDENTITY_FIELDS:
         setattr(user, field, getattr(locked, field))
     return user
 
@@ -153,17 +142,7 @@ def apply_identity_correction(correction) -> None:
     person = User.objects.select_for_update().get(pk=correction.applicant_id)
     if User.objects.filter(id_number_digest=correction.id_number_digest).exclude(pk=person.pk).exists():
         raise Conflict(DUPLICATE_ID_MESSAGE, code="duplicate_id")
-    person.real_name = correction.corrected_name
-    person.id_number_ciphertext = pii.encrypt(correction.reveal_resident_id())
-    person.id_number_digest = correction.id_number_digest
-    person.id_number_masked = correction.id_number_masked
-    person.real_name_verified_at = timezone.now()
-    person.save(
-        update_fields=[
-            "real_name",
-            "id_number_ciphertext",
-            "id_number_digest",
-            "id_number_masked",
-            "real_name_verified_at",
-        ]
+    fields = person.record_verified_identity(
+        real_name=correction.corrected_name, number=correction.reveal_resident_id()
     )
+    person.save(update_fields=fields)

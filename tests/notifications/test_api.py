@@ -3,28 +3,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doumen_portal.notifications.models import Notification
-from tests.factories import UserFactory
+from tests.notifications.conftest import notifications
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("api:notification-list")
-
-
-@pytest.fixture
-def owner():
-    return UserFactory(language="en")
-
-
-@pytest.fixture
-def outsider():
-    return UserFactory(language="en")
-
-
-def notifications(recipient, count, **fields):
-    return Notification.objects.bulk_create(
-        Notification(recipient=recipient, kind="test", subject=f"Subject {n}", body=f"Body {n}", **fields)
-        for n in range(count)
-    )
 
 
 def test_list_returns_only_the_callers_notifications(client, owner, outsider):

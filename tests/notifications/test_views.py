@@ -4,27 +4,11 @@ from django.utils import timezone
 
 from doumen_portal.notifications.models import Notification
 from tests.factories import UserFactory
+from tests.notifications.conftest import notifications
 
 pytestmark = pytest.mark.django_db
 
 INBOX = reverse("notifications:inbox")
-
-
-@pytest.fixture
-def owner():
-    return UserFactory(language="en")
-
-
-@pytest.fixture
-def outsider():
-    return UserFactory(language="en")
-
-
-def notifications(recipient, count, **fields):
-    return Notification.objects.bulk_create(
-        Notification(recipient=recipient, kind="test", subject=f"Subject {n}", body=f"Body {n}", **fields)
-        for n in range(count)
-    )
 
 
 def test_inbox_needs_a_login(client):
