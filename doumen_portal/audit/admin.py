@@ -1,11 +1,15 @@
 from django.contrib import admin
 
+from doumen_portal.admin_mixins import ViewOnlyAdminMixin
+
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: nobody adds, changes or deletes audit entries from the admin."""
+
+    deletable = False
 
     list_display = ("created_at", "action", "actor_repr", "object_repr", "ip_address")
     list_filter = ("action", "content_type")
@@ -13,12 +17,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("content_type",)
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

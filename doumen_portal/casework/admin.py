@@ -2,12 +2,13 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.translation import gettext_lazy as _
 
+from doumen_portal.admin_mixins import ViewOnlyAdminMixin
 from doumen_portal.exceptions import PortalError
 
 from .models import CalendarOverride, CaseHistory
 
 
-class CaseHistoryInline(GenericTabularInline):
+class CaseHistoryInline(ViewOnlyAdminMixin, GenericTabularInline):
     """A case's history on its admin page (read-only)."""
 
     model = CaseHistory
@@ -18,12 +19,6 @@ class CaseHistoryInline(GenericTabularInline):
     fields = ("created_at", "action", "from_status", "to_status", "actor", "note", "due_date")
     readonly_fields = fields
     ordering = ("created_at", "id")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         # Shown only inside a case's page, which checks its own permission: whoever sees the case sees

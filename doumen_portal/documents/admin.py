@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from doumen_portal.admin_mixins import ViewOnlyAdminMixin
+
 from .models import Attachment, Document, DocumentSequence
 
 
@@ -16,7 +18,7 @@ class DownloadLinkMixin:
 
 
 @admin.register(Document)
-class DocumentAdmin(DownloadLinkMixin, admin.ModelAdmin):
+class DocumentAdmin(ViewOnlyAdminMixin, DownloadLinkMixin, admin.ModelAdmin):
     """Read-only: documents are issued by ``issue_document`` alone, numbered and hashed, and never edited."""
 
     list_display = ("number", "title", "type_label", "recipient", "issued_by", "issued_at")
@@ -45,15 +47,9 @@ class DocumentAdmin(DownloadLinkMixin, admin.ModelAdmin):
     def type_label(self, obj):
         return obj.type_label
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Attachment)
-class AttachmentAdmin(DownloadLinkMixin, admin.ModelAdmin):
+class AttachmentAdmin(ViewOnlyAdminMixin, DownloadLinkMixin, admin.ModelAdmin):
     """Uploads come in through ``store_upload`` only (content checks); here they are looked at or deleted."""
 
     list_display = ("original_name", "mime_type", "size", "uploaded_by", "owner_type", "owner_id", "created_at")
@@ -75,25 +71,12 @@ class AttachmentAdmin(DownloadLinkMixin, admin.ModelAdmin):
     )
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(DocumentSequence)
-class DocumentSequenceAdmin(admin.ModelAdmin):
+class DocumentSequenceAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Shown for reference; changing a counter by hand would create gaps or duplicates."""
+
+    deletable = False
 
     list_display = ("doc_type", "year", "last_number")
     list_filter = ("doc_type", "year")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,13 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from doumen_portal.accounts.phones import mask_phone
+from doumen_portal.admin_mixins import ViewOnlyAdminMixin
 
 from .models import Notification, OutboxMessage
 from .services import requeue_messages
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: staff watch deliveries and send failed ones again; nobody edits a message."""
 
     list_display = ("created_at", "channel", "recipient", "address", "status", "attempts", "sent_at")
@@ -40,15 +41,9 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_requeue_permission(self, request):
         return request.user.has_perm("notifications.change_outboxmessage")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Read-only view of the inboxes, for support questions."""
 
     list_display = ("created_at", "recipient", "kind", "subject", "read_at")
@@ -57,9 +52,3 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("recipient",)
     readonly_fields = [field.name for field in Notification._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
