@@ -163,6 +163,7 @@ LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: sign-up and login by mobile phone (SMS code) or e-mail.
 ACCOUNT_ADAPTER = "doumen_portal.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "doumen_portal.accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"phone", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True

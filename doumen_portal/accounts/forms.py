@@ -1,3 +1,4 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -48,3 +49,12 @@ class IdentityCorrectionForm(RealNameForm):
         ) % {"formats": self.fields["document"].help_text}
         self.fields["real_name"].label = _("Correct full name")
         self.fields["id_number"].label = _("Correct resident ID number")
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login, saying what Doumen users type: their mobile number (or e-mail)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Mobile number or e-mail")
+        self.fields["login"].widget.attrs.update(placeholder="13800138000", autocomplete="username")
