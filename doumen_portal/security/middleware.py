@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -62,14 +62,20 @@ class AdminSecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._needs_second_factor(request):
-            return self._ask_for_second_factor(request)
+        if self._staff_session_without_second_factor(request):
+            if request.path.startswith("/api/"):
+                # The API gives staff the same powers as the admin: a staff session needs the same factor.
+                # (Token clients are authenticated by DRF later and are not affected.)
+                return JsonResponse(
+                    {"detail": gettext("Confirm your second factor in the administration first."), "code": "mfa"},
+                    status=403,
+                )
+            if request.path.startswith(reverse("admin:index")) and request.path != reverse("admin:logout"):
+                return self._ask_for_second_factor(request)
         return self.get_response(request)
 
     @staticmethod
-    def _needs_second_factor(request) -> bool:
-        if not request.path.startswith(reverse("admin:index")) or request.path == reverse("admin:logout"):
-            return False
+    def _staff_session_without_second_factor(request) -> bool:
         user = request.user
         if not (user.is_authenticated and user.is_active and user.is_staff):
             return False
