@@ -105,6 +105,8 @@ def test_every_translatable_string_in_the_code_is_in_the_catalog(tmp_path):
 PAGES_ANONYMOUS = ["/", "/petitions/", "/incubator/", "/smallbiz/", "/social-work/", "/no-such-page/"]
 PAGES_CITIZEN = ["/my-affairs/", "/accounts/profile/", "/inbox/", "/accounts/identity-correction/"]
 PAGES_UNVERIFIED = ["/accounts/real-name/"]
+PAGES_ANONYMOUS += ["/petitions/progress/"]
+PAGES_CITIZEN += ["/petitions/new/", "/petitions/mine/"]
 
 
 @pytest.mark.django_db
@@ -135,6 +137,12 @@ def test_every_page_template_renders_in_both_languages(client, language):
 
     correction = submit_identity_correction(person, corrected_name="李明华", id_number="11010519491231002X", reason="x")
     fetch(citizen, correction.get_absolute_url())
+    for url in __import__("tests.petitions.pages").petitions.pages.petition_pages_of(person):
+        fetch(citizen, url)
+    from tests.incubator.conftest import pages_with_data
+
+    for url in pages_with_data(person):
+        fetch(citizen, url)
     unverified = Client()
     unverified.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     unverified.force_login(StaffFactory(is_staff=False))

@@ -33,15 +33,44 @@ def _crud(label: str, model: str, *, view_only: bool = False) -> list[str]:
 # Every staff role may look up places; only administrators edit them and manage users.
 _PLACES_READ = _crud("places", "town", view_only=True) + _crud("places", "village", view_only=True)
 
+# Agents register, handle and answer the petitions they see (theirs and the unassigned queue) and record
+# consultations; the supervisor also assigns, approves extensions, decides reviews and sees everything.
+_PETITION_AGENT = [
+    "petitions.view_petition",
+    "petitions.change_petition",
+    "petitions.register_petition",
+    "petitions.handle_petition",
+    "petitions.issue_opinion",
+    "petitions.view_consultation",
+    "petitions.add_consultation",
+    "petitions.view_worklogentry",
+    "petitions.add_worklogentry",
+]
+_PETITION_SUPERVISOR = _PETITION_AGENT + [
+    "petitions.assign_petition",
+    "petitions.approve_extension",
+    "petitions.decide_review",
+    "petitions.view_all_petitions",
+    "petitions.view_petition_statistics",
+    "petitions.change_consultation",
+]
+_PETITION_READ = [
+    "petitions.view_petition",
+    "petitions.view_all_petitions",
+    "petitions.view_petition_statistics",
+    "petitions.view_consultation",
+    "petitions.view_worklogentry",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.PETITION_AGENT: _PLACES_READ,
-    Role.PETITION_SUPERVISOR: _PLACES_READ,
+    Role.PETITION_AGENT: _PLACES_READ + _PETITION_AGENT,
+    Role.PETITION_SUPERVISOR: _PLACES_READ + _PETITION_SUPERVISOR,
     Role.INCUBATOR_STAFF: _PLACES_READ,
     Role.FEDERATION_SECRETARIAT: _PLACES_READ,
     Role.BANK_OFFICER: [],
     Role.SOCIAL_WORKER: _PLACES_READ,
     Role.DEPARTMENT_OFFICER: _PLACES_READ,
-    Role.DISTRICT_LEADER: _PLACES_READ + _crud("accounts", "user", view_only=True),
+    Role.DISTRICT_LEADER: _PLACES_READ + _crud("accounts", "user", view_only=True) + _PETITION_READ,
     Role.SYSTEM_ADMIN: _crud("places", "town")
     + _crud("places", "village")
     + ["accounts.add_user", "accounts.change_user", "accounts.view_user"]
@@ -52,6 +81,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["casework.view_calendaroverride", "casework.add_calendaroverride", "casework.change_calendaroverride"]
     + ["casework.delete_calendaroverride"],
 }
+
+
+_INCUBATOR_MODELS = ["organization", "representative", "annualinspection", "penalty", "servicerecord", "resource"]
+_INCUBATOR_MODELS += ["resourcebooking", "graduationreview", "trainingsession"]
+_INCUBATOR_STAFF = [p for model in _INCUBATOR_MODELS for p in _crud("incubator", model)] + [
+    "incubator.view_incubationapplication",
+    "incubator.change_incubationapplication",
+    "incubator.review_incubationapplication",
+]
+_INCUBATOR_READ = [
+    p for model in _INCUBATOR_MODELS + ["incubationapplication"] for p in _crud("incubator", model, view_only=True)
+]
+ROLE_PERMISSIONS[Role.INCUBATOR_STAFF] = ROLE_PERMISSIONS[Role.INCUBATOR_STAFF] + _INCUBATOR_STAFF
+ROLE_PERMISSIONS[Role.DISTRICT_LEADER] = ROLE_PERMISSIONS[Role.DISTRICT_LEADER] + _INCUBATOR_READ
 
 
 def sync_role_groups(apps=None) -> None:

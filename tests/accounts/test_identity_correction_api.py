@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from doumen_portal.accounts.models import IdentityCorrectionRequest
 from doumen_portal.accounts.roles import Role
+from tests.conftest import login_with_mfa
 from tests.factories import StaffFactory, VerifiedCitizenFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ def reviewer():
 
 
 def create(client, citizen):
-    client.force_login(citizen)
+    login_with_mfa(client, citizen)
     return client.post(
         reverse("api:identity-correction-list"),
         {"corrected_name": "李明华", "id_number": NEW_ID, "reason": "户籍信息更正"},
@@ -41,7 +42,7 @@ def test_citizen_creates_a_request_and_gets_it_back_masked(client, citizen):
 
 
 def test_bad_id_number_gives_a_400_with_a_message(client, citizen):
-    client.force_login(citizen)
+    login_with_mfa(client, citizen)
     response = client.post(
         reverse("api:identity-correction-list"),
         {"corrected_name": "李明华", "id_number": "11010519491231002Y", "reason": "x"},
@@ -55,7 +56,7 @@ def test_bad_id_number_gives_a_400_with_a_message(client, citizen):
 def test_list_shows_own_requests_only(client, citizen):
     create(client, citizen)
     other = VerifiedCitizenFactory(identity="440403200505051233")
-    client.force_login(other)
+    login_with_mfa(client, other)
 
     assert client.get(reverse("api:identity-correction-list")).json()["count"] == 0
     reference = IdentityCorrectionRequest.objects.get().reference
@@ -70,7 +71,7 @@ def test_reviewer_lists_all_in_a_fixed_number_of_queries(client, reviewer, djang
     for index, number in enumerate(numbers):
         applicant = VerifiedCitizenFactory(identity=number)
         submit_identity_correction(applicant, corrected_name=f"甲{index}", id_number=corrected[index], reason="更正")
-    client.force_login(reviewer)
+    login_with_mfa(client, reviewer)
 
     with django_assert_max_num_queries(8):
         body = client.get(reverse("api:identity-correction-list")).json()
@@ -87,7 +88,7 @@ def test_transition_status_codes(client, citizen, reviewer):
     assert response.status_code == 403
 
     # 200: the reviewer approves
-    client.force_login(reviewer)
+    login_with_mfa(client, reviewer)
     response = client.post(url, {"action": "approve", "note": "材料齐全"}, content_type="application/json")
     assert response.status_code == 200 and response.json()["status"] == "approved"
 
@@ -101,13 +102,13 @@ def test_transition_status_codes(client, citizen, reviewer):
 
 def test_history_lists_every_step(client, citizen, reviewer):
     reference = create(client, citizen).json()["reference"]
-    client.force_login(reviewer)
+    login_with_mfa(client, reviewer)
     client.post(
         reverse("api:identity-correction-transitions", args=[reference]),
         {"action": "request_info", "note": "请补充户口簿"},
         content_type="application/json",
     )
-    client.force_login(citizen)
+    login_with_mfa(client, citizen)
 
     history = client.get(reverse("api:identity-correction-history", args=[reference])).json()
 

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from tests.conftest import login_with_mfa
 from tests.factories import UserFactory, VerifiedCitizenFactory
 
 pytestmark = pytest.mark.django_db
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_me_returns_the_user_with_the_id_number_masked(client):
     citizen = VerifiedCitizenFactory(identity="440403200201011232", phone="+8613912345678")
-    client.force_login(citizen)
+    login_with_mfa(client, citizen)
 
     response = client.get(reverse("api:me"))
 
@@ -45,7 +46,7 @@ def test_me_reports_staff_roles(client):
     from tests.factories import StaffFactory
 
     agent = StaffFactory(roles=["信访代理员"])
-    client.force_login(agent)
+    login_with_mfa(client, agent)
 
     assert client.get(reverse("api:me")).json()["roles"] == ["petition_agent"]
 

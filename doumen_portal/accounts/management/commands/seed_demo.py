@@ -12,6 +12,8 @@ from stdnum.cn import ric
 from doumen_portal.accounts.roles import Role, sync_role_groups
 from doumen_portal.places.models import Town, Village
 from doumen_portal.security.mfa import install_totp
+from incubator.demo import seed_incubator
+from petitions.demo import seed_petitions
 
 CITIZEN_PASSWORD = "Doumen-citizen-2026"
 STAFF_PASSWORD = "Doumen-staff-2026!"
@@ -58,6 +60,8 @@ class Command(BaseCommand):
             if role:
                 user.groups.set([Group.objects.get(name=role)])
             install_totp(user, secret=DEMO_TOTP_SECRET)
+        seed_incubator()  # organizations, applications, services, rooms
+        seed_petitions()  # last year's figures of the article, and this year's petitions of the demo citizen
 
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,330 @@
+"""Demo data of the incubation base for ``manage.py seed_demo``: organizations of every type across the
+towns, applications in every state (moved there through the real workflow), services, rooms and bookings.
+
+Idempotent: organizations are found by name; an organization that already has an application is left
+as it is.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from doumen_portal.casework.services import transition
+from doumen_portal.places.models import Town
+
+from . import services
+from .creditcode import make_credit_code
+from .models import (
+    AnnualInspection,
+    GraduationReview,
+    IncubationApplication,
+    Organization,
+    OrganizationType,
+    Penalty,
+    Representative,
+    Resource,
+    ResourceBooking,
+    ServiceKind,
+    ServiceRecord,
+)
+
+S = IncubationApplication.Status
+T = OrganizationType
+
+# name, type, town code, credit-code body (None while being founded), legal representative, staff, grade,
+# purpose, the application's final state (None: no application)
+ORGANIZATIONS = [
+    (
+        "珠海市小微企业联合会斗门分会",
+        T.CHAMBER_OF_COMMERCE,
+        "jingan",
+        "51440403MJL000001",
+        "黄志强",
+        6,
+        "",
+        "团结全区小微企业抱团互助：免费法律服务、银行授信融资、培训与供需对接。",
+        S.INCUBATING,
+    ),
+    (
+        "珠海新青志愿者协会",
+        T.CHARITY,
+        "baijiao",
+        "51440403MJL000002",
+        "李嘉欣",
+        4,
+        "3A",
+        "组织青年志愿者开展扶老助残、社区服务和应急志愿服务。",
+        S.GRADUATED,
+    ),
+    (
+        "斗门区科技创新促进会",
+        T.SCI_TECH,
+        "doumen",
+        "51440403MJL000003",
+        "陈卓然",
+        3,
+        "",
+        "推动中小企业技术交流与科技成果转化，开展科普活动。",
+        S.ACCEPTED,
+    ),
+    (
+        "斗门区白蕉海鲈养殖行业协会",
+        T.INDUSTRY_ASSOCIATION,
+        "baijiao",
+        "51440403MJL000004",
+        "梁海生",
+        5,
+        "4A",
+        "制定海鲈养殖行业规范，组织技术培训与品牌推广。",
+        S.SUBMITTED,
+    ),
+    (
+        "乾务镇长者关爱服务中心",
+        T.COMMUNITY_SERVICE,
+        "qianwu",
+        None,
+        "赵美玲",
+        0,
+        "",
+        "筹建中：为乾务镇独居、空巢长者提供探访、助餐和陪伴服务。",
+        S.DRAFT,
+    ),
+    (
+        "莲洲镇乡村社区发展服务社",
+        T.COMMUNITY_SERVICE,
+        "lianzhou",
+        "52440403MJL000006",
+        "周国华",
+        2,
+        "",
+        "在莲洲镇各村开展儿童课后托管、村民议事和乡风文明活动。",
+        S.MORE_INFO,
+    ),
+    (
+        "白藤街道邻里互助协会",
+        T.OTHER,
+        "baiteng",
+        "51440403MJL000007",
+        "吴丽娟",
+        1,
+        "",
+        "组织社区居民邻里互助、闲置物品交换和社区议事。",
+        S.UNDER_REVIEW,
+    ),
+    (
+        "斗门区青年创业商会",
+        T.CHAMBER_OF_COMMERCE,
+        "jingan",
+        "51440403MJL000008",
+        "郑宇航",
+        2,
+        "",
+        "为青年创业者提供交流平台与创业辅导。",
+        S.REJECTED,
+    ),
+    (
+        "斗门区阳光助学公益服务中心",
+        T.CHARITY,
+        "doumen",
+        "52440403MJL000009",
+        "何静",
+        1,
+        "",
+        "资助困难家庭学生，开展课业辅导与心理关怀。",
+        S.EXITED,
+    ),
+    (
+        "斗门区水上婚嫁文化传承协会",
+        T.OTHER,
+        "doumen",
+        "51440403MJL000010",
+        "冯秀英",
+        2,
+        "2A",
+        "传承国家级非物质文化遗产斗门水上婚嫁习俗，开展展演与培训。",
+        None,
+    ),
+]
+
+# The steps taken from the draft to reach each final state, with the staff member's note.
+PATHS = {
+    S.DRAFT: [],
+    S.SUBMITTED: [("submit", "")],
+    S.UNDER_REVIEW: [("submit", ""), ("start_review", "")],
+    S.MORE_INFO: [("submit", ""), ("start_review", ""), ("request_info", "请补充章程草案和三名以上发起人的简历。")],
+    S.ACCEPTED: [("submit", ""), ("start_review", ""), ("accept", "发展规划清晰，团队稳定，同意入驻孵化。")],
+    S.REJECTED: [
+        ("submit", ""),
+        ("start_review", ""),
+        ("reject", "业务范围与已入驻组织重复，建议与斗门区小微企业联合会合作开展。"),
+    ],
+    S.INCUBATING: [
+        ("submit", ""),
+        ("accept", "同意入驻孵化，重点提供会员发展和服务能力建设。"),
+        ("start_incubation", ""),
+    ],
+    S.GRADUATED: [("submit", ""), ("accept", "同意入驻孵化。"), ("start_incubation", "")],
+    S.EXITED: [
+        ("submit", ""),
+        ("accept", "同意入驻孵化。"),
+        ("start_incubation", ""),
+        ("exit", "连续两个季度未报送工作进展，经协商终止孵化。"),
+    ],
+}
+
+RESOURCES = [
+    ("多功能活动室", Resource.Kind.ROOM, "孵化基地一楼", 60, "可容纳60人，配投影和音响。"),
+    ("培训教室", Resource.Kind.ROOM, "孵化基地二楼", 30, "可容纳30人，适合培训和讲座。"),
+    ("洽谈室", Resource.Kind.ROOM, "孵化基地二楼", 8, "小型会议、项目洽谈。"),
+    ("便携投影仪", Resource.Kind.EQUIPMENT, "孵化基地服务台", None, "外出活动可借用。"),
+]
+
+SERVICES = [
+    (ServiceKind.INITIAL_INCUBATION, "入驻评估与孵化方案制定", Decimal("4"), 1, 3),
+    (ServiceKind.POLICY_CONSULTATION, "社会组织登记与税收优惠政策咨询", Decimal("2"), 1, 2),
+    (ServiceKind.STAFF_TRAINING, "社会组织财务管理培训班", Decimal("12"), 4, 26),
+    (ServiceKind.PROJECT_GUIDANCE, "公益创投项目书撰写辅导", Decimal("6"), 3, 4),
+    (ServiceKind.CAPACITY_BUILDING, "理事会治理与内部制度建设", Decimal("8"), 2, 9),
+    (ServiceKind.INFORMATION_EXCHANGE, "孵化组织季度交流会", Decimal("3"), 1, 35),
+    (ServiceKind.TALENT_PLACEMENT, "社工专业学生实习安排", Decimal("40"), 1, 2),
+    (ServiceKind.SHARED_RESOURCES, "借用多功能活动室举办会员大会", Decimal("3"), 1, 80),
+]
+
+TRAINING_TOPICS = ["会计基础与票据管理", "年度预算编制", "项目资金使用与审计", "财务信息公开"]
+TRAINING_ATTENDANCE = [7, 6, 7, 6]
+
+
+def _representative(User, index: int, name: str):
+    user, created = User.objects.get_or_create(
+        username=f"orgrep{index}",
+        defaults={"phone": f"+861370000{index:04d}", "phone_verified": True, "real_name": name},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def seed_incubator() -> None:
+    User = get_user_model()
+    staff = User.objects.get(username="incubator")
+    citizen = User.objects.get(username="citizen")
+    towns = {town.code: town for town in Town.objects.all()}
+    today = timezone.localdate()
+
+    for name, kind, location, capacity, description in RESOURCES:
+        Resource.objects.get_or_create(
+            name=name, defaults={"kind": kind, "location": location, "capacity": capacity, "description": description}
+        )
+
+    for index, (name, org_type, town, body, legal, staff_count, grade, purpose, final) in enumerate(ORGANIZATIONS, 1):
+        registered = body is not None
+        organization, created = Organization.objects.get_or_create(
+            name=name,
+            defaults={
+                "org_type": org_type,
+                "town": towns[town],
+                "credit_code": make_credit_code(body) if body else None,
+                "legal_representative": legal,
+                "founded_on": today - datetime.timedelta(days=120 + 200 * index),
+                "registered_on": today - datetime.timedelta(days=100 + 200 * index) if registered else None,
+                "full_time_staff": staff_count,
+                "address": f"珠海市斗门区{towns[town].name}",
+                "contact_person": legal,
+                "contact_phone": f"0756-55{index:05d}",
+                "purpose": purpose,
+                "status": Organization.Status.REGISTERED if registered else Organization.Status.PREPARING,
+                "grade": grade,
+                "grade_valid_until": today + datetime.timedelta(days=365 * 3) if grade else None,
+            },
+        )
+        # The demo citizen acts for the federation branch from the article.
+        user = citizen if index == 1 else _representative(User, index, legal)
+        Representative.objects.get_or_create(organization=organization, user=user)
+        if registered and organization.registered_on and organization.registered_on.year < today.year:
+            for year in range(organization.registered_on.year, today.year):
+                AnnualInspection.objects.get_or_create(
+                    organization=organization, year=year, defaults={"result": AnnualInspection.Result.PASSED}
+                )
+        if final == S.EXITED and not organization.penalties.exists():
+            Penalty.objects.create(
+                organization=organization,
+                decided_on=today - datetime.timedelta(days=90),
+                authority="斗门区民政局",
+                document_number=f"斗民罚〔{today.year}〕3号",
+                description="未按规定报送年度工作报告，给予警告。",
+            )
+        if final is None or organization.incubation_applications.exists():
+            continue
+        _application(organization, user, staff, final)
+
+
+def _application(organization, user, staff, final) -> None:
+    application = services.create_application(
+        user,
+        organization=organization,
+        plan=f"{organization.purpose}第一年建立会员和志愿者队伍，开展至少四个服务项目。",
+        needs=["space", "training", "policy", "project"] + (["funding"] if final == S.GRADUATED else []),
+        team=f"负责人{organization.legal_representative}，专职人员{organization.full_time_staff}名，另有志愿者若干。",
+    )
+    for action, note in PATHS[final]:
+        actor = user if action in ("submit", "resubmit") else staff
+        transition(application, action, actor=actor, note=note)
+    if final in (S.INCUBATING, S.GRADUATED, S.EXITED, S.ACCEPTED):
+        _services(organization, staff)
+    if final == S.GRADUATED:
+        services.record_graduation_review(
+            application,
+            by=staff,
+            registered=True,
+            governance=True,
+            staff=True,
+            projects=True,
+            decision=GraduationReview.Decision.GRADUATE,
+            note="已完成登记，理事会运转规范，专职人员到位，三个公益项目持续运行，准予出壳。",
+        )
+    if final in (S.INCUBATING, S.ACCEPTED):
+        room = Resource.objects.get(name="培训教室")
+        start = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0) + datetime.timedelta(
+            days=3 if final == S.INCUBATING else 4
+        )
+        if not ResourceBooking.objects.filter(resource=room, starts_at=start).exists():
+            services.book_resource(
+                resource=room,
+                organization=organization,
+                by=user,
+                starts_at=start,
+                ends_at=start + datetime.timedelta(hours=2),
+                purpose="会员培训",
+            )
+
+
+def _services(organization, staff) -> None:
+    if ServiceRecord.objects.filter(organization=organization).exists():
+        return
+    today = timezone.localdate()
+    for offset, (kind, title, hours, sessions, people) in enumerate(SERVICES):
+        record = services.log_service(
+            organization=organization,
+            kind=kind,
+            title=title,
+            date=today - datetime.timedelta(days=7 * (len(SERVICES) - offset)),
+            hours=hours,
+            sessions=sessions,
+            people=people,
+            by=staff,
+        )
+        if kind == ServiceKind.STAFF_TRAINING:
+            for number, attendees in enumerate(TRAINING_ATTENDANCE, 1):
+                services.add_training_session(
+                    record,
+                    by=staff,
+                    topic=f"第{number}讲：{TRAINING_TOPICS[number - 1]}",
+                    hours=Decimal("3"),
+                    attendees=attendees,
+                    date=record.date + datetime.timedelta(days=number - 1),
+                )

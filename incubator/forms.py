@@ -1,0 +1,125 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from doumen_portal.documents.attachments import AttachmentField
+from doumen_portal.places.models import Town
+
+from .creditcode import validate_credit_code
+from .models import Grade, IncubationApplication, Need, Organization, OrganizationType, Resource
+
+
+class DirectoryFilterForm(forms.Form):
+    """The directory's search box and filters (GET); every field optional."""
+
+    q = forms.CharField(label=_("Organization name"), required=False, max_length=50)
+    org_type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All types")), *OrganizationType.choices]
+    )
+    town = forms.ModelChoiceField(
+        label=_("Town"), required=False, queryset=Town.objects.all(), empty_label=_("All towns")
+    )
+    grade = forms.ChoiceField(label=_("Grade"), required=False, choices=[("", _("All grades")), *Grade.choices])
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class OrganizationForm(forms.ModelForm):
+    """What a representative registers and edits; status and grade are set by staff."""
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "org_type",
+            "credit_code",
+            "legal_representative",
+            "founded_on",
+            "registered_on",
+            "full_time_staff",
+            "town",
+            "address",
+            "contact_person",
+            "contact_phone",
+            "purpose",
+        ]
+        widgets = {
+            "founded_on": DateInput(),
+            "registered_on": DateInput(),
+            "purpose": forms.Textarea(attrs={"rows": 4}),
+            "credit_code": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            "contact_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        }
+        help_texts = {"contact_person": _("Contacts are seen by base staff only, never on public pages.")}
+
+    def clean_credit_code(self):
+        code = (self.cleaned_data.get("credit_code") or "").strip()
+        return validate_credit_code(code) if code else None
+
+    def validate_unique(self):
+        # The service checks uniqueness under a lock and says so in a clear message.
+        pass
+
+
+class ApplicationForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    plan = forms.CharField(
+        label=_("Development plan"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the organization will do in the coming year and whom it serves."),
+    )
+    needs = forms.MultipleChoiceField(
+        label=_("What you need from the base"),
+        choices=Need.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    team = forms.CharField(
+        label=_("Team"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Who runs the organization, with their experience."),
+    )
+    document = AttachmentField(label=_("Document (charter, plan, certificate)"), required=False)
+
+    def __init__(self, *args, organizations=None, application: IncubationApplication | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if application is not None:
+            del self.fields["organization"]
+        else:
+            self.fields["organization"].queryset = (
+                organizations if organizations is not None else Organization.objects.none()
+            )
+
+
+class BookingForm(forms.Form):
+    resource = forms.ModelChoiceField(label=_("Room or equipment"), queryset=Resource.objects.filter(is_active=True))
+    organization = forms.ModelChoiceField(label=_("For"), queryset=Organization.objects.none())
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = (
+            organizations if organizations is not None else Organization.objects.none()
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if {"date", "start", "end"} <= cleaned.keys():
+            zone = timezone.get_current_timezone()
+            cleaned["starts_at"] = timezone.make_aware(
+                datetime.datetime.combine(cleaned["date"], cleaned["start"]), zone
+            )
+            cleaned["ends_at"] = timezone.make_aware(datetime.datetime.combine(cleaned["date"], cleaned["end"]), zone)
+        return cleaned

@@ -1,0 +1,19 @@
+from django.db import migrations
+
+
+def grant_roles(apps, schema_editor):
+    from doumen_portal.accounts.roles import sync_role_groups
+
+    sync_role_groups(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("incubator", "0001_initial"),
+        ("accounts", "0006_sysadmin_corrections_and_mfa"),
+        ("casework", "0002_deadline_reminder"),
+        ("documents", "0001_initial"),
+        ("audit", "0002_append_only"),
+    ]
+
+    operations = [migrations.RunPython(grant_roles, migrations.RunPython.noop)]

@@ -1,0 +1,250 @@
+"""Incubation: an organization's application, its term at the base, and the graduation review."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from doumen_portal.casework.models import Case
+from doumen_portal.casework.workflow import Clock, Step, Workflow
+
+REVIEW = "incubator.review_incubationapplication"
+REVIEW_DAYS = 20  # working days for the base to decide on a submitted application
+
+
+def represents_applicant_organization(user, application) -> bool:
+    """Workflow rule: any representative of the applying organization may act for it."""
+    # Iterates ``all()`` so that lists which prefetch the links ask no further query.
+    return any(link.user_id == user.pk for link in application.organization.representative_links.all())
+
+
+def _graduation_passed(application):
+    """Guard of ``graduate``: a graduation review that decided so must be on record."""
+    if not application.graduation_reviews.filter(decision=GraduationReview.Decision.GRADUATE).exists():
+        return _("Record a graduation review that decides to graduate the organization first.")
+    return None
+
+
+class Need(models.TextChoices):
+    SPACE = "space", _("Office space")
+    TRAINING = "training", _("Training")
+    POLICY = "policy", _("Policy consultation")
+    PROJECT = "project", _("Project guidance")
+    FUNDING = "funding", _("Funding")
+
+
+class IncubationApplication(Case):
+    """An organization being founded or just founded asks to be incubated at the base.
+
+    A draft is edited by the organization's representatives until they submit it; the base then decides
+    within 20 working days (paused while it waits for more information). Acceptance issues the incubation
+    agreement; the accepted organization is incubated for its term and leaves by graduating (出壳) after
+    a graduation review, or by exiting. ``applicant`` is the representative who created the application.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        MORE_INFO = "more_info", _("More information requested")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        INCUBATING = "incubating", _("Incubating")
+        GRADUATED = "graduated", _("Graduated")
+        EXITED = "exited", _("Exited")
+
+    OPEN_STATUSES = (
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.UNDER_REVIEW,
+        Status.MORE_INFO,
+        Status.ACCEPTED,
+        Status.INCUBATING,
+    )
+    EDITABLE_STATUSES = (Status.DRAFT, Status.MORE_INFO)
+    REVIEW = REVIEW
+
+    status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.DRAFT)
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "incubator.Organization",
+        on_delete=models.PROTECT,
+        related_name="incubation_applications",
+        verbose_name=_("organization"),
+    )
+    # The name at the time of applying, for lists that should not join the organization ("my affairs").
+    organization_name = models.CharField(_("organization name"), max_length=100, editable=False)
+    plan = models.TextField(_("development plan"), max_length=4000)
+    needs = models.JSONField(_("needs"), default=list, blank=True)
+    team = models.TextField(
+        _("team"), max_length=2000, help_text=_("Who runs the organization, with their experience.")
+    )
+    decision_note = models.TextField(_("decision"), blank=True)
+    term_months = models.PositiveSmallIntegerField(_("incubation term (months)"), default=12)
+    starts_on = models.DateField(_("incubation starts on"), null=True, blank=True)
+    review_date = models.DateField(_("graduation review date"), null=True, blank=True)
+
+    workflow = Workflow(
+        [
+            Step(
+                "submit",
+                [Status.DRAFT],
+                Status.SUBMITTED,
+                by=represents_applicant_organization,
+                label=_("Submit the application"),
+                clock=Clock.start(REVIEW_DAYS, working_days=True),
+            ),
+            Step("start_review", [Status.SUBMITTED], Status.UNDER_REVIEW, by=REVIEW, label=_("Start the review")),
+            Step(
+                "request_info",
+                [Status.SUBMITTED, Status.UNDER_REVIEW],
+                Status.MORE_INFO,
+                by=REVIEW,
+                label=_("Ask for more information"),
+                clock=Clock.pause(),
+                note_required=True,
+            ),
+            Step(
+                "resubmit",
+                [Status.MORE_INFO],
+                Status.UNDER_REVIEW,
+                by=represents_applicant_organization,
+                label=_("Send the information"),
+                clock=Clock.resume(),
+            ),
+            Step(
+                "accept",
+                [Status.SUBMITTED, Status.UNDER_REVIEW],
+                Status.ACCEPTED,
+                by=REVIEW,
+                label=_("Accept for incubation"),
+                clock=Clock.stop(),
+                note_field="decision_note",
+            ),
+            Step(
+                "reject",
+                [Status.SUBMITTED, Status.UNDER_REVIEW],
+                Status.REJECTED,
+                by=REVIEW,
+                label=_("Reject"),
+                clock=Clock.stop(),
+                note_required=True,
+                note_field="decision_note",
+            ),
+            Step(
+                "start_incubation",
+                [Status.ACCEPTED],
+                Status.INCUBATING,
+                by=REVIEW,
+                label=_("Start incubation"),
+            ),
+            Step(
+                "graduate",
+                [Status.INCUBATING],
+                Status.GRADUATED,
+                by=REVIEW,
+                label=_("Graduate"),
+                guard=_graduation_passed,
+            ),
+            Step(
+                "exit",
+                [Status.ACCEPTED, Status.INCUBATING],
+                Status.EXITED,
+                by=REVIEW,
+                label=_("End incubation early"),
+                note_required=True,
+            ),
+        ],
+        assign_by=REVIEW,
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("incubation application")
+        verbose_name_plural = _("incubation applications")
+        permissions = [("review_incubationapplication", _("Can review incubation applications"))]
+        indexes = [models.Index(fields=["status", "due_date"], name="incubator_app_status_due")]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("incubator:application", args=[self.reference])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def ends_on(self) -> datetime.date | None:
+        return add_months(self.starts_on, self.term_months) if self.starts_on else None
+
+    def need_labels(self) -> list[str]:
+        labels = dict(Need.choices)
+        return [str(labels.get(need, need)) for need in self.needs]
+
+    def transition_notifications(self, step, *, actor) -> list:
+        # Each decision is told to the applicant (also when another representative took the step).
+        if step.action in ("submit", "resubmit"):
+            return []
+        return [self.applicant]
+
+    def after_transition(self, step, *, actor, note, from_status):
+        """Domain effects of a step, inside its transaction."""
+        if step.action == "accept":
+            from ..services import issue_incubation_agreement
+
+            self.starts_on = timezone.localdate()
+            self.review_date = add_months(self.starts_on, self.term_months)
+            self.save(update_fields=["starts_on", "review_date"])
+            issue_incubation_agreement(self, issued_by=actor)
+
+
+def add_months(date: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (the last day of the month when it has no such day)."""
+    import calendar
+
+    month_index = date.month - 1 + months
+    year, month = date.year + month_index // 12, month_index % 12 + 1
+    return date.replace(year=year, month=month, day=min(date.day, calendar.monthrange(year, month)[1]))
+
+
+class GraduationReview(models.Model):
+    """The base's review of an incubated organization against the graduation criteria, and its decision."""
+
+    class Decision(models.TextChoices):
+        GRADUATE = "graduate", _("Graduates")
+        CONTINUE = "continue", _("Continues incubation")
+        EXIT = "exit", _("Leaves the base")
+
+    application = models.ForeignKey(
+        IncubationApplication,
+        on_delete=models.PROTECT,
+        related_name="graduation_reviews",
+        verbose_name=_("incubation application"),
+    )
+    registered = models.BooleanField(_("registered with civil affairs"), default=False)
+    governance = models.BooleanField(_("sound governance (charter, board, finances)"), default=False)
+    staff = models.BooleanField(_("full-time staff in place"), default=False)
+    projects = models.BooleanField(_("projects running"), default=False)
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices)
+    note = models.TextField(_("reasons"), max_length=4000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        verbose_name = _("graduation review")
+        verbose_name_plural = _("graduation reviews")
+
+    def __str__(self):
+        return f"{self.application} {self.get_decision_display()}"
+
+    @property
+    def all_criteria_met(self) -> bool:
+        return self.registered and self.governance and self.staff and self.projects

@@ -1,0 +1,390 @@
+"""The station's admin: registration desk, agents, handling, letters, work log, consultations, statistics.
+
+Every list and page is scoped by ``petitions_visible_to``; steps go through ``services.take_step`` (and so
+through ``casework.services.transition``), agents through ``services.set_agents``.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from doumen_portal.casework.admin import CaseAdminMixin, DeadlineFilter
+from doumen_portal.exceptions import PortalError
+
+from .models import (
+    ASSIGN,
+    HANDLE,
+    MAX_AGENTS,
+    VIEW_STATISTICS,
+    AgencyAuthorization,
+    Consultation,
+    Petition,
+    PetitionAgent,
+    WorkLogEntry,
+)
+from .selectors import petition_statistics, petitions_visible_to
+from .services import add_agent, record_consultation, set_agents, take_step
+
+
+def agent_choices():
+    from django.contrib.auth.models import Permission
+
+    permission = Permission.objects.filter(content_type__app_label="petitions", codename="handle_petition")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(user_permissions__in=permission) | Q(groups__permissions__in=permission))
+        .distinct()
+    )
+
+
+class PetitionAdminForm(forms.ModelForm):
+    agents = forms.ModelMultipleChoiceField(
+        label=_("Agents"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("At most two agents act on a petition; the first is the lead agent."),
+    )
+
+    class Meta:
+        model = Petition
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "agents" not in self.fields:  # read-only for agents
+            return
+        self.fields["agents"].queryset = agent_choices()
+        if self.instance.pk:
+            self.fields["agents"].initial = [link.agent_id for link in self.instance.agent_links.all()]
+
+    def clean_agents(self):
+        agents = self.cleaned_data["agents"]
+        if len(agents) > MAX_AGENTS:
+            raise forms.ValidationError(_("A petition has at most %(count)d agents.") % {"count": MAX_AGENTS})
+        return agents
+
+
+class PetitionAgentInline(admin.TabularInline):
+    model = PetitionAgent
+    extra = 0
+    can_delete = False
+    fields = ("agent", "assigned_by", "assigned_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agent", "assigned_by")
+
+
+class AuthorizationInline(admin.StackedInline):
+    model = AgencyAuthorization
+    extra = 0
+    can_delete = False
+    fields = ("scope", "granted_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+
+class WorkLogInline(admin.TabularInline):
+    """Visits, calls, mediation, referral to litigation; entries are added, never edited."""
+
+    model = WorkLogEntry
+    extra = 1
+    can_delete = False
+    fields = ("happened_on", "kind", "summary", "recorded_by")
+    readonly_fields = ("recorded_by",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+
+class PetitionStepForm(forms.Form):
+    action = forms.ChoiceField(label=_("Step"))
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Reasons, the opinion's text or the extension's reason: printed in the letter."),
+    )
+    legal_channel = forms.ChoiceField(
+        label=_("Legal channel to use instead (not accepted)"),
+        choices=[("", "—"), *Petition.LegalChannel.choices],
+        required=False,
+    )
+    forwarded_to = forms.CharField(label=_("Competent body (forwarded)"), max_length=100, required=False)
+
+    def __init__(self, *args, steps, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(s.action, s.label) for s in steps]
+
+
+@admin.register(Petition)
+class PetitionAdmin(CaseAdminMixin, admin.ModelAdmin):
+    form = PetitionAdminForm
+    list_display = (
+        "tracking_number",
+        "subject",
+        "status",
+        "due_date",
+        "assignee",
+        "town",
+        "repeat_flag",
+        "created_at",
+    )
+    list_filter = ("status", DeadlineFilter, "registration", "town")
+    search_fields = ("tracking_number", "subject", "respondent")
+    list_select_related = ("assignee", "town", "repeat_of")
+    readonly_fields = (
+        "tracking_number",
+        "applicant",
+        "status",
+        "due_date",
+        "repeat_of_link",
+        "subject",
+        "facts",
+        "request",
+        "respondent",
+        "town",
+        "village",
+        "involves_others",
+        "people_count",
+        "registration",
+        "registered_on",
+        "registration_note",
+        "legal_channel",
+        "forwarded_to",
+        "handling_due_date",
+        "extension_reason",
+        "extension_approved_by",
+        "opinion",
+        "opinion_issued_on",
+        "review_requested_on",
+        "review_opinion",
+        "review_issued_on",
+        "rereview_requested_on",
+        "rereview_opinion",
+        "rereview_issued_on",
+        "satisfaction",
+        "satisfaction_comment",
+        "created_at",
+    )
+    inlines = [AuthorizationInline, PetitionAgentInline, WorkLogInline]
+    actions = ["take_petitions"]
+    change_list_template = "admin/petitions/petition_change_list.html"
+
+    def get_fields(self, request, obj=None):
+        return [*self.readonly_fields[:5], "agents", *self.readonly_fields[5:]]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.has_perm(ASSIGN):
+            return self.readonly_fields
+        return (*self.readonly_fields, "agents")
+
+    @admin.display(description=_("Agents"))
+    def agents(self, obj):
+        return ", ".join(str(link.agent) for link in obj.agent_links.select_related("agent")) or "—"
+
+    @admin.display(description=_("repeat of"))
+    def repeat_flag(self, obj):
+        return obj.repeat_of.tracking_number if obj.repeat_of_id else ""
+
+    @admin.display(description=_("repeats the final case"))
+    def repeat_of_link(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        if obj.repeat_of_id is None:
+            return "—"
+        url = reverse("admin:petitions_petition_change", args=[obj.repeat_of_id])
+        return format_html('<a href="{}">{}</a>', url, obj.repeat_of.tracking_number)
+
+    def get_queryset(self, request):
+        return petitions_visible_to(request.user).select_related("repeat_of")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Nothing on the petition is edited here; agents change through the service, which keeps the limit.
+        if "agents" in form.changed_data and request.user.has_perm(ASSIGN):
+            try:
+                # In the order chosen: the first is the lead agent.
+                order = {value: index for index, value in enumerate(request.POST.getlist("agents"))}
+                agents = sorted(form.cleaned_data["agents"], key=lambda agent: order.get(str(agent.pk), 99))
+                set_agents(obj, agents=agents, by=request.user, request=request)
+            except PortalError as error:
+                self.message_user(request, error.message, messages.ERROR)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not WorkLogEntry:
+            return super().save_formset(request, form, formset, change)
+        from .services import record_work
+
+        for entry in formset.save(commit=False):
+            if entry.pk is None:
+                try:
+                    record_work(
+                        form.instance,
+                        by=request.user,
+                        kind=entry.kind,
+                        summary=entry.summary,
+                        happened_on=entry.happened_on,
+                    )
+                except PortalError as error:
+                    self.message_user(request, error.message, messages.ERROR)
+
+    @admin.action(description=_("Take the selected petitions as their agent"))
+    def take_petitions(self, request, queryset):
+        done = 0
+        for petition in queryset:
+            try:
+                add_agent(petition, agent=request.user, by=request.user, request=request)
+                done += 1
+            except PortalError as error:
+                self.message_user(request, f"{petition}: {error.message}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(count)d petition(s) taken.") % {"count": done}, messages.SUCCESS)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm(HANDLE):
+            actions.pop("take_petitions", None)
+        return actions
+
+    def get_urls(self):
+        return [
+            path(
+                "statistics/",
+                self.admin_site.admin_view(self.statistics_view),
+                name="petitions_petition_statistics",
+            ),
+            *super().get_urls(),
+        ]
+
+    def step_view(self, request, object_id):
+        case = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_view_permission(request, case):
+            raise PermissionDenied
+        steps = self.model.workflow.available(case, request.user)
+        form = PetitionStepForm(request.POST or None, steps=steps)
+        if request.method == "POST" and form.is_valid():
+            try:
+                take_step(
+                    case,
+                    form.cleaned_data["action"],
+                    by=request.user,
+                    note=form.cleaned_data["note"],
+                    legal_channel=form.cleaned_data["legal_channel"],
+                    forwarded_to=form.cleaned_data["forwarded_to"],
+                    request=request,
+                )
+            except PortalError as error:
+                form.add_error(None, str(error.message))
+            else:
+                self.message_user(
+                    request,
+                    _("Done: %(case)s is now “%(status)s”.") % {"case": case, "status": case.get_status_display()},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:petitions_petition_change", case.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Take a step on %(case)s") % {"case": case},
+            "case": case,
+            "form": form,
+            "steps": steps,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/casework/step.html", context)
+
+    def statistics_view(self, request):
+        if not request.user.has_perm(VIEW_STATISTICS):
+            raise PermissionDenied
+        try:
+            year = int(request.GET.get("year") or timezone.localdate().year)
+        except ValueError:
+            year = timezone.localdate().year
+        year = min(max(year, 2000), 2100)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Petition agency statistics %(year)d") % {"year": year},
+            "stats": petition_statistics(year),
+            "year": year,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/petitions/statistics.html", context)
+
+
+class ConsultationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Consultation
+        fields = ("kind", "unit_name", "unit_type", "person_count", "topic", "answer_summary", "consulted_on")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Consultation.Kind.UNIT and not (
+            (cleaned.get("unit_name") or "").strip() and cleaned.get("unit_type")
+        ):
+            raise forms.ValidationError(_("A unit consultation needs the unit's name and type."))
+        return cleaned
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    form = ConsultationAdminForm
+    list_display = ("consulted_on", "kind", "unit_name", "unit_type", "person_count", "topic", "recorded_by")
+    list_filter = ("kind", "unit_type")
+    date_hierarchy = "consulted_on"
+    search_fields = ("topic", "unit_name")
+    list_select_related = ("recorded_by",)
+    fields = ("kind", "unit_name", "unit_type", "person_count", "topic", "answer_summary", "consulted_on")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data  # validated by ConsultationAdminForm as record_consultation validates
+        created = record_consultation(
+            by=request.user,
+            kind=data["kind"],
+            topic=data["topic"],
+            answer_summary=data["answer_summary"],
+            unit_name=data.get("unit_name", ""),
+            unit_type=data.get("unit_type", ""),
+            person_count=data.get("person_count") or 1,
+            consulted_on=data.get("consulted_on"),
+        )
+        obj.pk = created.pk

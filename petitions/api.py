@@ -1,0 +1,177 @@
+"""Petitions in the REST API: the same services, scoping and permissions as the portal and the admin."""
+
+import datetime
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from doumen_portal.casework.api import CaseStepsMixin
+from doumen_portal.places.models import Town, Village
+
+from .models import VIEW_STATISTICS, AgencyAuthorization, Consultation, Petition
+from .selectors import petition_statistics, petitions_visible_to
+from .services import record_consultation, submit_petition, take_step
+
+
+class PetitionSerializer(serializers.Serializer):
+    tracking_number = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    current_deadline = serializers.DateField(source="due_date", read_only=True, allow_null=True)
+    subject = serializers.CharField(max_length=100)
+    facts = serializers.CharField(max_length=5000)
+    request = serializers.CharField(max_length=2000)
+    respondent = serializers.CharField(max_length=100, help_text="The body the petition concerns.")
+    town = serializers.PrimaryKeyRelatedField(queryset=Town.objects.all())
+    village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all(), required=False, allow_null=True)
+    involves_others = serializers.BooleanField(default=False)
+    people_count = serializers.IntegerField(min_value=1, max_value=100000, default=1)
+    authorize_agency = serializers.BooleanField(write_only=True, default=False)
+    authorization_scope = serializers.ChoiceField(
+        choices=AgencyAuthorization.Scope.choices, write_only=True, default=AgencyAuthorization.Scope.FULL
+    )
+    submission_token = serializers.UUIDField(
+        write_only=True,
+        required=False,
+        allow_null=True,
+        help_text="Idempotency key: a retry returns the same petition.",
+    )
+    is_repeat_of = serializers.CharField(
+        source="repeat_of.tracking_number", read_only=True, allow_null=True, default=None
+    )
+    registration_note = serializers.CharField(read_only=True)
+    legal_channel = serializers.CharField(read_only=True)
+    forwarded_to = serializers.CharField(read_only=True)
+    opinion = serializers.CharField(read_only=True)
+    opinion_issued_on = serializers.DateField(read_only=True, allow_null=True)
+    review_deadline = serializers.DateField(read_only=True, allow_null=True)
+    review_opinion = serializers.CharField(read_only=True)
+    rereview_deadline = serializers.DateField(read_only=True, allow_null=True)
+    rereview_opinion = serializers.CharField(read_only=True)
+    satisfaction = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    available_actions = serializers.SerializerMethodField()
+
+    def validate(self, attrs):
+        for name in ("subject", "facts", "request", "respondent"):
+            if not attrs.get(name, "").strip():
+                raise ValidationError({name: ["This field may not be blank."]})
+        return attrs
+
+    def get_available_actions(self, petition) -> list[str]:
+        return [step.action for step in petition.workflow.available(petition, self.context["request"].user)]
+
+
+class PetitionTransitionSerializer(serializers.Serializer):
+    action = serializers.CharField(max_length=40)
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    legal_channel = serializers.ChoiceField(
+        choices=Petition.LegalChannel.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="not_accept: the legal channel the petitioner should use instead.",
+    )
+    forwarded_to = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", help_text="forward: the competent body."
+    )
+
+
+class PetitionViewSet(CaseStepsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Petitions: citizens file and follow their own; agents see theirs and the unassigned queue;
+    supervisors and district leaders see all."""
+
+    serializer_class = PetitionSerializer
+    lookup_field = "tracking_number"
+    queryset = Petition.objects.none()  # for the schema
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return petitions_visible_to(self.request.user).select_related("repeat_of")
+
+    def get_object(self):
+        self.kwargs[self.lookup_field] = (self.kwargs.get(self.lookup_field) or "").upper()
+        return super().get_object()
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = submit_petition(
+            self.request.user,
+            subject=data["subject"],
+            facts=data["facts"],
+            request_text=data["request"],
+            respondent=data["respondent"],
+            town=data["town"],
+            village=data.get("village"),
+            involves_others=data["involves_others"],
+            people_count=data["people_count"],
+            authorize_agency=data["authorize_agency"],
+            authorization_scope=data["authorization_scope"],
+            submission_token=data.get("submission_token"),
+            request=self.request,
+        )
+
+    @extend_schema(request=PetitionTransitionSerializer, responses={200: PetitionSerializer})
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, *args, **kwargs):
+        petition = self.get_object()
+        data = PetitionTransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        petition = take_step(
+            petition,
+            data.validated_data["action"],
+            by=request.user,
+            note=data.validated_data["note"],
+            legal_channel=data.validated_data["legal_channel"],
+            forwarded_to=data.validated_data["forwarded_to"],
+            request=request,
+        )
+        return Response(self.get_serializer(petition).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, description="Calendar year, e.g. 2025")],
+        responses={200: dict},
+    )
+    @action(detail=False, methods=["get"])
+    def statistics(self, request):
+        """The station's annual figures, with a breakdown by month (staff with the statistics permission)."""
+        if not request.user.has_perm(VIEW_STATISTICS):
+            raise PermissionDenied()
+        try:
+            year = int(request.query_params.get("year") or timezone.localdate().year)
+            datetime.date(year, 1, 1)
+        except ValueError:
+            raise ValidationError({"year": ["Give a year such as 2025."]}) from None
+        return Response(petition_statistics(year))
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Consultation
+        fields = ["id", "kind", "unit_name", "unit_type", "person_count", "topic", "answer_summary", "consulted_on"]
+        read_only_fields = ["id"]
+
+
+class ConsultationViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Legal consultations the station gave (staff of the station only)."""
+
+    serializer_class = ConsultationSerializer
+    queryset = Consultation.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        if not self.request.user.has_perm("petitions.view_consultation"):
+            raise PermissionDenied()
+        return Consultation.objects.all()
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        consultation = record_consultation(by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(consultation).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,151 @@
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from doumen_portal.documents.attachments import AttachmentField, inspect_upload
+from doumen_portal.exceptions import InvalidInput
+from doumen_portal.places.models import Town, Village
+
+from .models import AgencyAuthorization, Petition
+
+MAX_FILES = 5
+PETITION_FILE_KINDS = {"pdf", "jpeg", "png"}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PetitionFilesField(AttachmentField):
+    """Up to five PDF or image files, each checked by content (not by name) like every upload."""
+
+    widget = MultipleFileInput
+    default_validators = []
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "accept": ".pdf,.jpg,.jpeg,.png"}
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > MAX_FILES:
+            raise ValidationError(_("Attach at most %(count)d files.") % {"count": MAX_FILES}, code="too_many")
+        cleaned = []
+        for uploaded in files:
+            uploaded = super().clean(uploaded, initial)
+            try:
+                kind = inspect_upload(uploaded).kind
+            except InvalidInput as error:
+                raise ValidationError(f"{uploaded.name}: {error.message}", code=error.code) from None
+            if kind.key not in PETITION_FILE_KINDS:
+                raise ValidationError(
+                    _("%(name)s: attach PDF documents or JPEG/PNG images only.") % {"name": uploaded.name},
+                    code="kind",
+                )
+            cleaned.append(uploaded)
+        return cleaned
+
+
+class PetitionForm(forms.Form):
+    subject = forms.CharField(
+        label=_("Subject"), max_length=100, help_text=_("One line, e.g. “Unpaid land compensation”.")
+    )
+    facts = forms.CharField(
+        label=_("Facts"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What happened, when and where (at most 5,000 characters)."),
+    )
+    request = forms.CharField(label=_("What you ask for"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    respondent = forms.CharField(
+        label=_("Body concerned"), max_length=100, help_text=_("The office, company or person the petition is about.")
+    )
+    town = forms.ModelChoiceField(label=_("Town or subdistrict"), queryset=Town.objects.all())
+    village = forms.ModelChoiceField(
+        label=_("Village or community"), queryset=Village.objects.select_related("town"), required=False
+    )
+    involves_others = forms.BooleanField(label=_("Other people are involved"), required=False)
+    people_count = forms.IntegerField(
+        label=_("Number of people involved"), min_value=1, max_value=100000, initial=1, help_text=_("Including you.")
+    )
+    attachments = PetitionFilesField(label=_("Documents and photos"))
+    authorize_agency = forms.BooleanField(
+        label=_("I authorize the petition agency station to act as my agent"), required=False
+    )
+    authorization_scope = forms.ChoiceField(
+        label=_("What the station may do for me"),
+        choices=AgencyAuthorization.Scope.choices,
+        initial=AgencyAuthorization.Scope.FULL,
+        widget=forms.RadioSelect,
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())
+        self.fields["attachments"].help_text = _("Up to %(count)d PDF documents or JPEG/PNG images, %(limit)s") % {
+            "count": MAX_FILES,
+            "limit": self.fields["attachments"].help_text,
+        }
+
+    def clean_subject(self):
+        return self._not_blank("subject")
+
+    def clean_facts(self):
+        return self._not_blank("facts")
+
+    def clean_request(self):
+        return self._not_blank("request")
+
+    def clean_respondent(self):
+        return self._not_blank("respondent")
+
+    def _not_blank(self, name):
+        value = (self.cleaned_data.get(name) or "").strip()
+        if not value:
+            raise ValidationError(_("This field cannot be blank."), code="blank")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        town, village = cleaned.get("town"), cleaned.get("village")
+        if town and village and village.town_id != town.pk:
+            self.add_error("village", _("The village or community is not in the town chosen."))
+        if cleaned.get("involves_others") and (cleaned.get("people_count") or 0) < 2:
+            self.add_error("people_count", _("When others are involved, give the number of people (at least 2)."))
+        return cleaned
+
+
+class StepForm(forms.Form):
+    """A petitioner's step on their petition (review, re-review, withdraw, accept the outcome)."""
+
+    action = forms.CharField(max_length=40)
+    note = forms.CharField(max_length=4000, required=False)
+
+
+class RatingForm(forms.Form):
+    satisfaction = forms.ChoiceField(
+        label=_("How satisfied are you with the outcome?"),
+        choices=Petition.Satisfaction.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class LookupForm(forms.Form):
+    tracking_number = forms.CharField(
+        label=_("Tracking number"), max_length=20, help_text=_("As on your receipt, e.g. XF2026-000123-7K.")
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone number you filed from"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )

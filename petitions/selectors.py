@@ -1,0 +1,146 @@
+"""Reads on petitions: who sees what, permission-checked fetches, deadline lists and the annual statistics."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import ExtractMonth
+from django.shortcuts import get_object_or_404
+
+from .models import HANDLE, VIEW_ALL, Consultation, Petition, PetitionAgent
+
+
+def petitions_visible_to(user):
+    """Supervisors (and read-only leaders) see every petition; agents see those they act on and the
+    unassigned queue; everyone sees their own petitions. Used by the portal, the API and the admin."""
+    queryset = Petition.objects.select_related("applicant", "assignee", "town", "village")
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if user.has_perm(VIEW_ALL):
+        return queryset
+    own = Q(applicant=user)
+    if user.is_staff and user.has_perm(HANDLE):
+        acting = Exists(PetitionAgent.objects.filter(petition=OuterRef("pk"), agent=user))
+        unassigned = ~Exists(PetitionAgent.objects.filter(petition=OuterRef("pk"))) & Q(assignee__isnull=True)
+        return queryset.filter(own | acting | Q(assignee=user) | unassigned)
+    return queryset.filter(own)
+
+
+def can_see_petition(user, petition) -> bool:
+    """For documents and attachments of a petition (registered with the documents app)."""
+    return petitions_visible_to(user).filter(pk=petition.pk).exists()
+
+
+def petition_for(user, tracking_number: str) -> Petition:
+    """The petition if ``user`` may see it, otherwise 404 (existence is not revealed)."""
+    return get_object_or_404(petitions_visible_to(user), tracking_number=(tracking_number or "").strip().upper())
+
+
+def petitions_of(user):
+    return Petition.objects.filter(applicant=user).select_related("town")
+
+
+def supervisors() -> list:
+    """Active staff who assign petitions (the station's supervisors), for deadline reminders."""
+    from django.contrib.auth.models import Permission
+
+    permission = Permission.objects.filter(content_type__app_label="petitions", codename="assign_petition").first()
+    if permission is None:
+        return []
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(user_permissions=permission) | Q(groups__permissions=permission))
+        .distinct()
+    )
+
+
+def lookup_progress(tracking_number: str, phone_e164: str) -> Petition | None:
+    """The petition with this tracking number filed from this phone, or None (the caller shows only
+    status and dates)."""
+    if not tracking_number or not phone_e164:
+        return None
+    return (
+        Petition.objects.filter(tracking_number=tracking_number, contact_phone=phone_e164)
+        .only(
+            "tracking_number",
+            "status",
+            "created_at",
+            "registered_on",
+            "due_date",
+            "opinion_issued_on",
+            "review_issued_on",
+            "rereview_issued_on",
+            "updated_at",
+        )
+        .first()
+    )
+
+
+# ---------------------------------------------------------------- statistics
+
+PETITION_METRICS = {
+    # name: (date field, extra filter)
+    "petitions_received": ("created_at", Q()),
+    "cases_accepted": ("registered_on", Q(registration=Petition.Registration.ACCEPTED)),
+    "not_accepted": ("registered_on", Q(registration=Petition.Registration.NOT_ACCEPTED)),
+    "forwarded": ("registered_on", Q(registration=Petition.Registration.FORWARDED)),
+    "opinion_letters_issued": ("opinion_issued_on", Q()),
+    "review_requests": ("review_requested_on", Q()),
+    "rereview_requests": ("rereview_requested_on", Q()),
+}
+FIGURES = [
+    *PETITION_METRICS,
+    "unit_consultations",
+    "individual_consultations",
+    "closed_on_time_rate",
+    "satisfaction",
+]
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def petition_statistics(year: int) -> dict:
+    """The station's figures for ``year``, with a breakdown by month, in a fixed number of queries.
+
+    ``closed_on_time_rate``: of the handling opinions issued in the year, the share issued by the handling
+    deadline (extension included). ``satisfaction``: of the ratings given in the year, the share
+    "satisfied" or "basically satisfied". Rates are ``None`` when there is nothing to divide.
+    """
+    months = {m: dict.fromkeys(FIGURES, 0) for m in range(1, 13)}
+
+    def by_month(queryset, field, value=None):
+        rows = (
+            queryset.filter(**{f"{field}__year": year})
+            .annotate(month=ExtractMonth(field))
+            .values("month")
+            .annotate(n=value or Count("pk"))
+        )
+        return {row["month"]: row["n"] or 0 for row in rows}
+
+    for name, (field, condition) in PETITION_METRICS.items():
+        for month, n in by_month(Petition.objects.filter(condition), field).items():
+            months[month][name] = n
+    for month, n in by_month(Consultation.objects.filter(kind=Consultation.Kind.UNIT), "consulted_on").items():
+        months[month]["unit_consultations"] = n
+    individual = Consultation.objects.filter(kind=Consultation.Kind.INDIVIDUAL)
+    for month, n in by_month(individual, "consulted_on", Sum("person_count")).items():
+        months[month]["individual_consultations"] = n
+    on_time = by_month(
+        Petition.objects.filter(opinion_issued_on__isnull=False),
+        "opinion_issued_on",
+        Count("pk", filter=Q(handling_due_date__isnull=False, opinion_issued_on__lte=F("handling_due_date"))),
+    )
+    satisfied = by_month(
+        Petition.objects.exclude(satisfaction=""),
+        "rated_on",
+        Count("pk", filter=Q(satisfaction__in=Petition.SATISFIED_VALUES)),
+    )
+    rated = by_month(Petition.objects.exclude(satisfaction=""), "rated_on")
+    for month, figures in months.items():
+        figures["closed_on_time_rate"] = _rate(on_time.get(month, 0), figures["opinion_letters_issued"])
+        figures["satisfaction"] = _rate(satisfied.get(month, 0), rated.get(month, 0))
+    totals = {name: sum(months[m][name] for m in months) for name in FIGURES[:-2]}
+    totals["closed_on_time_rate"] = _rate(sum(on_time.values()), totals["opinion_letters_issued"])
+    totals["satisfaction"] = _rate(sum(satisfied.values()), sum(rated.values()))
+    return {"year": year, **totals, "by_month": [{"month": m, **months[m]} for m in range(1, 13)]}

@@ -1,0 +1,164 @@
+"""The petitions API: the same rules, permissions and scoping as the portal."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from doumen_portal.casework.services import transition
+from petitions.models import Consultation, Petition
+from petitions.services import add_agent
+from tests.conftest import login_with_mfa
+
+from .conftest import FORM
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("api:petition-list")
+
+
+def detail(petition, suffix=""):
+    return reverse(f"api:petition-{suffix or 'detail'}", args=[petition.tracking_number])
+
+
+def payload(place, **overrides):
+    return FORM | {"town": place.pk} | overrides
+
+
+def test_a_verified_citizen_files_a_petition(client, citizen, town):
+    login_with_mfa(client, citizen)
+
+    response = client.post(LIST, payload(town), content_type="application/json")
+
+    assert response.status_code == 201
+    body = response.json()
+    petition = Petition.objects.get()
+    assert body["tracking_number"] == petition.tracking_number
+    assert body["status"] == "submitted"
+    assert body["current_deadline"] == petition.due_date.isoformat()
+    assert body["available_actions"] == ["withdraw"]
+
+
+def test_an_unverified_user_gets_a_409(client, unverified, town):
+    login_with_mfa(client, unverified)
+    response = client.post(LIST, payload(town), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 409 and "Verify your real name" in response.json()["detail"]
+    assert not Petition.objects.exists()
+
+
+def test_anonymous_gets_401_or_403(client, town):
+    assert client.post(LIST, payload(town), content_type="application/json").status_code in (401, 403)
+    assert client.get(LIST).status_code in (401, 403)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"subject": ""}, {"subject": "  "}, {"facts": "x" * 5001}, {"town": 999999}, {"people_count": 0}],
+)
+def test_bad_input_is_a_400(client, citizen, town, overrides):
+    login_with_mfa(client, citizen)
+    response = client.post(LIST, payload(town, **overrides), content_type="application/json")
+    assert response.status_code == 400
+    assert not Petition.objects.exists()
+
+
+def test_a_retry_with_the_same_submission_token_returns_the_same_petition(client, citizen, town):
+    login_with_mfa(client, citizen)
+    token = str(uuid.uuid4())
+    first = client.post(LIST, payload(town, submission_token=token), content_type="application/json").json()
+    again = client.post(LIST, payload(town, submission_token=token), content_type="application/json").json()
+    assert first["tracking_number"] == again["tracking_number"]
+    assert Petition.objects.count() == 1
+
+
+def test_transitions_200_409_403_and_history(client, petition, citizen, supervisor):
+    login_with_mfa(client, supervisor)
+    url = detail(petition, "transitions")
+
+    ok = client.post(url, {"action": "accept", "note": "受理"}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["status"] == "accepted"
+
+    again = client.post(url, {"action": "accept"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 409 and "not possible while" in again.json()["detail"]
+
+    login_with_mfa(client, citizen)
+    refused = client.post(url, {"action": "issue_opinion", "note": "x"}, content_type="application/json")
+    assert refused.status_code == 403
+    petition.refresh_from_db()
+    assert petition.status == Petition.Status.ACCEPTED
+
+    history = client.get(detail(petition, "history")).json()
+    assert [row["action"] for row in history] == ["submit", "accept"]
+    assert history[1]["actor"] == "staff"
+
+
+def test_not_accept_through_the_api_needs_the_legal_channel(client, petition, supervisor):
+    login_with_mfa(client, supervisor)
+    url = detail(petition, "transitions")
+    missing = client.post(url, {"action": "not_accept", "note": "属合同纠纷"}, content_type="application/json")
+    assert missing.status_code == 400
+    done = client.post(
+        url,
+        {"action": "not_accept", "note": "属合同纠纷", "legal_channel": "litigation"},
+        content_type="application/json",
+    )
+    assert done.status_code == 200 and done.json()["legal_channel"] == "litigation"
+
+
+def test_an_unknown_action_is_a_409(client, petition, supervisor):
+    login_with_mfa(client, supervisor)
+    response = client.post(detail(petition, "transitions"), {"action": "explode"}, content_type="application/json")
+    assert response.status_code == 409
+
+
+def test_statistics_endpoint_for_staff_only(client, supervisor, citizen, leader):
+    login_with_mfa(client, citizen)
+    assert client.get(reverse("api:petition-statistics"), {"year": 2025}).status_code == 403
+    login_with_mfa(client, leader)
+    body = client.get(reverse("api:petition-statistics"), {"year": 2025}).json()
+    assert body["year"] == 2025 and len(body["by_month"]) == 12
+    assert client.get(reverse("api:petition-statistics"), {"year": "abc"}).status_code == 400
+
+
+def test_consultations_list_and_create_for_station_staff(client, agent, citizen, django_assert_max_num_queries):
+    url = reverse("api:petition-consultation-list")
+    login_with_mfa(client, agent)
+    created = client.post(
+        url,
+        {
+            "kind": "unit",
+            "unit_name": "井岸镇人民政府",
+            "unit_type": "government",
+            "topic": "征地",
+            "answer_summary": "已解答",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    bad = client.post(
+        url, {"kind": "unit", "topic": "征地", "answer_summary": "已解答"}, content_type="application/json"
+    )
+    assert bad.status_code == 400
+    for index in range(5):
+        Consultation.objects.create(kind="individual", person_count=2, topic=f"咨询{index}", answer_summary="答")
+    with django_assert_max_num_queries(6):
+        assert client.get(url).json()["count"] == 6
+    login_with_mfa(client, citizen)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"kind": "individual", "topic": "x", "answer_summary": "y"}).status_code == 403
+
+
+def test_list_queries_do_not_grow_with_rows(client, supervisor, agent, file_petition, django_assert_max_num_queries):
+    from tests.factories import VerifiedCitizenFactory, resident_id
+
+    for index in range(6):
+        person = VerifiedCitizenFactory(username=f"p{index}", identity=resident_id(f"44040320020102{index:03d}"))
+        petition = file_petition(person, facts=f"事实{index}")
+        add_agent(petition, agent=agent, by=supervisor)
+        transition(petition, "accept", actor=supervisor)
+    login_with_mfa(client, supervisor)
+    with django_assert_max_num_queries(6):
+        assert client.get(LIST).json()["count"] == 6
+    login_with_mfa(client, agent)
+    with django_assert_max_num_queries(6):
+        assert client.get(LIST).json()["count"] == 6
