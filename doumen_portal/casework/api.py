@@ -27,9 +27,12 @@ class HistorySerializer(serializers.Serializer):
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     actor = serializers.SerializerMethodField()
-    note = serializers.CharField()
+    note = serializers.SerializerMethodField()
     due_date = serializers.DateField(allow_null=True)
     created_at = serializers.DateTimeField()
+
+    def get_note(self, row) -> str:
+        return row.note if self.context["request"].user.is_staff else row.public_note
 
     def get_actor(self, row) -> str:
         # Citizens see who acted by role, not staff members' names.
@@ -56,4 +59,5 @@ class CaseStepsMixin:
     @action(detail=True, methods=["get"])
     def history(self, request, *args, **kwargs):
         case = self.get_object()
-        return Response(HistorySerializer(timeline_of(case), many=True, context={"case": case}).data)
+        context = {"case": case, "request": request}
+        return Response(HistorySerializer(timeline_of(case), many=True, context=context).data)

@@ -20,4 +20,6 @@ def timeline_of(case) -> list[CaseHistory]:
     for row in rows:
         step = workflow.step(row.action)
         row.label = step.label if step else BUILT_IN_LABELS.get(row.action, row.action)
+        # Who handles a case is internal to the service; the applicant sees that it was assigned.
+        row.public_note = "" if row.action == "assign" else row.note
     return rows

@@ -239,3 +239,18 @@ def test_a_reviewer_with_view_rights_sees_the_history_inline(client, citizen):
     assert page.status_code == 200
     assert "户籍信息更正" in page.content.decode()
     assert "casework-casehistory-content_type-object_id" in page.content.decode()
+
+
+def test_the_applicant_sees_that_the_case_was_assigned_but_not_to_whom(client, citizen):
+    from doumen_portal.casework.services import assign
+
+    submit(client, citizen)
+    correction = IdentityCorrectionRequest.objects.get()
+    reviewer = StaffFactory(roles=[Role.SYSTEM_ADMIN], phone="+8613900009999")
+    assign(correction, assignee=reviewer, actor=reviewer)
+
+    page = client.get(correction.get_absolute_url()).content.decode()
+    history = client.get(reverse("api:identity-correction-history", args=[correction.reference])).json()
+
+    assert "已分派承办人" in page and "9999" not in page
+    assert history[-1]["action"] == "assign" and history[-1]["note"] == ""

@@ -43,8 +43,13 @@ def demo_resident_id(body17: str) -> str:
 class Command(BaseCommand):
     help = "Load demonstration data and print the demo logins."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        with transaction.atomic():
+            self._seed()
+        # After the commit, so the logins come after the (eager) delivery of the demo notifications.
+        self._print_logins()
+
+    def _seed(self):
         sync_role_groups()
         User = get_user_model()
 
@@ -63,6 +68,7 @@ class Command(BaseCommand):
         seed_incubator()  # organizations, applications, services, rooms
         seed_petitions()  # last year's figures of the article, and this year's petitions of the demo citizen
 
+    def _print_logins(self):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Town.objects.count()} towns, {Village.objects.count()} villages and communities."
