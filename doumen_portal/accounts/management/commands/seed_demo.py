@@ -21,6 +21,19 @@ STAFF_PASSWORD = "Doumen-staff-2026!"
 # (development only): add it to an authenticator app, or run `manage.py totp_code <username>`.
 DEMO_TOTP_SECRET = "DOUMENDEMOSTAFFTOTPSECRETXYZ2345"
 
+# Staff names shown to colleagues in the admin (citizens see roles, never staff names).
+STAFF_NAMES = {
+    "agent": "黄志强",
+    "supervisor": "梁国华",
+    "incubator": "陈静",
+    "federation": "赵明",
+    "bank": "林晓峰",
+    "socialworker": "徐小影",
+    "department": "周伟",
+    "leader": "李卫东",
+    "sysadmin": "吴涛",
+}
+
 # (username, phone, role or None for a superuser)
 STAFF = [
     ("agent", "13900000001", Role.PETITION_AGENT),
@@ -61,7 +74,15 @@ class Command(BaseCommand):
         self._user(User, "villager", "13800138001", CITIZEN_PASSWORD)
 
         for username, phone, role in STAFF:
-            user = self._user(User, username, phone, STAFF_PASSWORD, is_staff=True, is_superuser=role is None)
+            user = self._user(
+                User,
+                username,
+                phone,
+                STAFF_PASSWORD,
+                real_name=STAFF_NAMES.get(username, ""),
+                is_staff=True,
+                is_superuser=role is None,
+            )
             if role:
                 user.groups.set([Group.objects.get(name=role)])
             install_totp(user, secret=DEMO_TOTP_SECRET)
