@@ -139,6 +139,13 @@ class PetitionStepForm(forms.Form):
         required=False,
     )
     forwarded_to = forms.CharField(label=_("Competent body (forwarded)"), max_length=100, required=False)
+    days = forms.IntegerField(
+        label=_("Extension in days"),
+        min_value=1,
+        max_value=30,
+        required=False,
+        help_text=_("At most 30; leave empty for 30."),
+    )
 
     def __init__(self, *args, steps, **kwargs):
         super().__init__(*args, **kwargs)
@@ -306,6 +313,7 @@ class PetitionAdmin(CaseAdminMixin, admin.ModelAdmin):
                     note=form.cleaned_data["note"],
                     legal_channel=form.cleaned_data["legal_channel"],
                     forwarded_to=form.cleaned_data["forwarded_to"],
+                    days=form.cleaned_data["days"],
                     request=request,
                 )
             except PortalError as error:

@@ -3,6 +3,7 @@
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -79,6 +80,9 @@ class PetitionTransitionSerializer(serializers.Serializer):
     forwarded_to = serializers.CharField(
         max_length=100, required=False, allow_blank=True, default="", help_text="forward: the competent body."
     )
+    days = serializers.IntegerField(
+        required=False, min_value=1, max_value=30, help_text="extend: days of the extension, at most 30 (default)."
+    )
 
 
 class PetitionViewSet(CaseStepsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -129,6 +133,7 @@ class PetitionViewSet(CaseStepsMixin, mixins.CreateModelMixin, viewsets.ReadOnly
             note=data.validated_data["note"],
             legal_channel=data.validated_data["legal_channel"],
             forwarded_to=data.validated_data["forwarded_to"],
+            days=data.validated_data.get("days"),
             request=request,
         )
         return Response(self.get_serializer(petition).data)
@@ -146,7 +151,7 @@ class PetitionViewSet(CaseStepsMixin, mixins.CreateModelMixin, viewsets.ReadOnly
             year = int(request.query_params.get("year") or timezone.localdate().year)
             datetime.date(year, 1, 1)
         except ValueError:
-            raise ValidationError({"year": ["Give a year such as 2025."]}) from None
+            raise ValidationError({"year": [gettext("Give a year such as 2025.")]}) from None
         return Response(petition_statistics(year))
 
 

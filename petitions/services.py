@@ -152,16 +152,24 @@ def _require_choice(value, choices, message):
 
 
 def take_step(
-    petition, action: str, *, by, note: str = "", legal_channel: str = "", forwarded_to: str = "", request=None
+    petition,
+    action: str,
+    *,
+    by,
+    note: str = "",
+    legal_channel: str = "",
+    forwarded_to: str = "",
+    days: int | None = None,
+    request=None,
 ):
     """One step on a petition, with the extra data some steps need (not-accept: the legal channel to use
-    instead; forward: the competent body). Views, API and admin call this."""
+    instead; forward: the competent body; extend: the days, at most 30). Views, API and admin call this."""
     changes = {}
     if action == "not_accept":
         changes["legal_channel"] = legal_channel
     elif action == "forward":
         changes["forwarded_to"] = (forwarded_to or "").strip()[:100]
-    return transition(petition, action, actor=by, note=note, changes=changes, request=request)
+    return transition(petition, action, actor=by, note=note, changes=changes, days=days, request=request)
 
 
 def apply_step_effects(petition, step, *, actor, note) -> None:

@@ -116,6 +116,13 @@ class CaseAdminMixin:
             action = forms.ChoiceField(label=_("Step"), choices=[(s.action, s.label) for s in steps])
             note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
+        if any(step.clock.mode == "extend" for step in steps):
+            StepForm.base_fields["days"] = forms.IntegerField(
+                label=_("Days"),
+                min_value=1,
+                required=False,
+                help_text=_("Extensions only: leave empty for the longest extension allowed."),
+            )
         form = StepForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -124,6 +131,7 @@ class CaseAdminMixin:
                     form.cleaned_data["action"],
                     actor=request.user,
                     note=form.cleaned_data["note"],
+                    days=form.cleaned_data.get("days"),
                     request=request,
                 )
             except PortalError as error:

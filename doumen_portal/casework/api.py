@@ -19,6 +19,9 @@ from .services import transition
 class TransitionInputSerializer(serializers.Serializer):
     action = serializers.CharField(max_length=40)
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    days = serializers.IntegerField(
+        required=False, min_value=1, help_text="Extensions only: fewer days than the step's maximum."
+    )
 
 
 class HistorySerializer(serializers.Serializer):
@@ -51,7 +54,12 @@ class CaseStepsMixin:
         data = TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = transition(
-            case, data.validated_data["action"], actor=request.user, note=data.validated_data["note"], request=request
+            case,
+            data.validated_data["action"],
+            actor=request.user,
+            note=data.validated_data["note"],
+            days=data.validated_data.get("days"),
+            request=request,
         )
         return Response(self.get_serializer(case).data)
 

@@ -29,8 +29,17 @@ def status_label(case, status: str) -> str:
     return str(dict(type(case).Status.choices).get(status, status))
 
 
-def _apply_clock(case, clock: Clock, *, today: datetime.date, history) -> list[str]:
-    """Set the case's deadline as the step's clock says; return the fields changed."""
+def _apply_clock(case, clock: Clock, *, today: datetime.date, days: int | None = None) -> list[str]:
+    """Set the case's deadline as the step's clock says; return the fields changed.
+
+    ``days`` shortens an extension: the clock's days are its maximum.
+    """
+    if days is not None and clock.mode != "extend":
+        raise InvalidInput(_("Only an extension takes a number of days."), code="days_not_allowed")
+    if days is not None and not 1 <= days <= clock.days:
+        raise InvalidInput(
+            _("An extension is between 1 and %(max)d days.") % {"max": clock.days}, code="days_out_of_range"
+        )
 
     def add(start, days):
         return calendar.add_working_days(start, days) if clock.working_days else calendar.add_calendar_days(start, days)
@@ -42,7 +51,7 @@ def _apply_clock(case, clock: Clock, *, today: datetime.date, history) -> list[s
     elif clock.mode == "extend":
         if case.due_date is None:
             raise InvalidTransition(_("There is no running deadline to extend."), code="no_deadline")
-        case.due_date = add(case.due_date, clock.days)
+        case.due_date = add(case.due_date, days if days is not None else clock.days)
     elif clock.mode == "pause":
         case.paused_days_left = max(0, (case.due_date - today).days) if case.due_date else None
         case.due_date = None
@@ -71,11 +80,14 @@ def _check(step: Step, case, actor, note: str) -> None:
         raise InvalidTransition(refusal, code="guard")
 
 
-def transition(case, action: str, *, actor, note: str = "", changes: dict | None = None, request=None):
+def transition(
+    case, action: str, *, actor, note: str = "", changes: dict | None = None, days: int | None = None, request=None
+):
     """Take ``action`` on ``case`` as ``actor``; return the updated case (the instance passed is refreshed).
 
     ``changes`` are further field values the step sets on the locked row (e.g. a decision's reason); they
-    are saved with the status. Raises ``NotPermitted`` (403), ``InvalidTransition`` (409) or
+    are saved with the status. ``days`` chooses an extension shorter than the step's maximum.
+    Raises ``NotPermitted`` (403), ``InvalidTransition`` (409) or
     ``InvalidInput`` (400); nothing is changed then.
     """
     model = type(case)
@@ -93,7 +105,7 @@ def transition(case, action: str, *, actor, note: str = "", changes: dict | None
         from_status = locked.status
         locked.status = step.target
         fields = ["status", "updated_at"]
-        fields += _apply_clock(locked, step.clock, today=timezone.localdate(), history=history)
+        fields += _apply_clock(locked, step.clock, today=timezone.localdate(), days=days)
         if step.note_field:
             setattr(locked, step.note_field, note)
             fields.append(step.note_field)

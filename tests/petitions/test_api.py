@@ -162,3 +162,21 @@ def test_list_queries_do_not_grow_with_rows(client, supervisor, agent, file_peti
     login_with_mfa(client, agent)
     with django_assert_max_num_queries(6):
         assert client.get(LIST).json()["count"] == 6
+
+
+def test_an_extension_of_fewer_days_through_the_api(client, petition, supervisor):
+    from doumen_portal.casework.services import transition
+
+    transition(petition, "accept", actor=supervisor)
+    petition.refresh_from_db()
+    due = petition.due_date
+    login_with_mfa(client, supervisor)
+    url = reverse("api:petition-transitions", args=[petition.tracking_number])
+
+    too_long = client.post(url, {"action": "extend", "note": "需调查", "days": 31}, content_type="application/json")
+    response = client.post(url, {"action": "extend", "note": "需调查", "days": 7}, content_type="application/json")
+
+    assert too_long.status_code == 400
+    assert response.status_code == 200
+    petition.refresh_from_db()
+    assert (petition.due_date - due).days == 7

@@ -430,3 +430,24 @@ def test_the_petitioner_rates_once_after_the_decision(petition, supervisor, citi
         rate_petition(petition, by=citizen, satisfaction="satisfied")
     petition.refresh_from_db()
     assert petition.satisfaction == "basically" and petition.rated_on is not None
+
+
+def test_an_extension_may_be_shorter_than_30_days_but_not_longer(petition, supervisor):
+    with at("2026-03-02"):
+        accepted(petition, supervisor)
+        due = Petition.objects.get(pk=petition.pk).due_date
+        with pytest.raises(InvalidInput):
+            transition(petition, "extend", actor=supervisor, note="需要现场勘查", days=31)
+        with pytest.raises(InvalidInput):
+            transition(petition, "extend", actor=supervisor, note="需要现场勘查", days=0)
+        transition(petition, "extend", actor=supervisor, note="需要现场勘查", days=10)
+
+    petition.refresh_from_db()
+    assert petition.due_date == due + datetime.timedelta(days=10)
+
+
+def test_only_an_extension_takes_a_number_of_days(petition, supervisor):
+    with pytest.raises(InvalidInput):
+        transition(petition, "accept", actor=supervisor, days=5)
+    petition.refresh_from_db()
+    assert petition.status == S.SUBMITTED
