@@ -1,7 +1,9 @@
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.documents.attachments import AttachmentField, inspect_upload
@@ -89,10 +91,9 @@ class PetitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
-        self.fields["attachments"].help_text = _("Up to %(count)d PDF documents or JPEG/PNG images, %(limit)s") % {
-            "count": MAX_FILES,
-            "limit": self.fields["attachments"].help_text,
-        }
+        self.fields["attachments"].help_text = _(
+            "Up to %(count)d PDF documents or JPEG/PNG images, at most %(limit)s each."
+        ) % {"count": MAX_FILES, "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
 
     def clean_subject(self):
         return self._not_blank("subject")
