@@ -4,7 +4,14 @@ from django.urls import include, path
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import APIRootView, DefaultRouter
 
-from incubator.api import IncubationApplicationViewSet, OrganizationViewSet, ResourceBookingViewSet, ResourceViewSet
+from incubator.api import (
+    GradingApplicationViewSet,
+    IncubationApplicationViewSet,
+    OrganizationViewSet,
+    ResourceBookingViewSet,
+    ResourceViewSet,
+    SurveyViewSet,
+)
 from petitions.api import ConsultationViewSet, PetitionViewSet
 
 from .accounts.api import IdentityCorrectionViewSet, MeView
@@ -30,6 +37,8 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("incubation-applications", IncubationApplicationViewSet, basename="incubation-application")
 router.register("resources", ResourceViewSet, basename="resource")
 router.register("resource-bookings", ResourceBookingViewSet, basename="resource-booking")
+router.register("surveys", SurveyViewSet, basename="survey")
+router.register("gradings", GradingApplicationViewSet, basename="grading")
 router.register("petitions", PetitionViewSet, basename="petition")
 router.register("petition-consultations", ConsultationViewSet, basename="petition-consultation")
 

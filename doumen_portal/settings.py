@@ -288,6 +288,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+# The incubator: organizations hear 6 months and 1 month before their grade expires (once each).
+CELERY_BEAT_SCHEDULE["incubator-remind-grade-expiry"] = {
+    "task": "incubator.tasks.remind_grade_expiry",
+    "schedule": crontab(hour=8, minute=30),
+}
 
 # --- Documents and attachments --------------------------------------------------------------------------
 # PDFs embed these fonts from Debian's fonts-noto-cjk (installed by `make run` / `make test`), named by path,

@@ -1,25 +1,41 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from doumen_portal.admin_mixins import ViewOnlyAdminMixin
 from doumen_portal.casework.admin import CaseAdminMixin, DeadlineFilter
 from doumen_portal.exceptions import PortalError
 
 from . import selectors, services
 from .models import (
     AnnualInspection,
+    Grade,
+    GradeBand,
+    GradingApplication,
     GraduationReview,
     IncubationApplication,
+    Indicator,
+    IndicatorGroup,
+    IndicatorScore,
     Organization,
+    OrganizationType,
     Penalty,
+    Question,
     Representative,
     Resource,
     ResourceBooking,
     ServiceRecord,
+    Survey,
+    SurveyResponse,
     TrainingSession,
 )
+from .models.surveys import SEND_SURVEY
 
 
 class RepresentativeInline(admin.TabularInline):
@@ -251,3 +267,313 @@ class GraduationReviewAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False if obj is not None else super().has_change_permission(request, obj)
+
+
+# Surveys -----------------------------------------------------------------------------------------------
+
+
+class SurveyAdminForm(forms.ModelForm):
+    target_types = forms.MultipleChoiceField(
+        label=_("organization types"),
+        choices=OrganizationType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Send only to organizations of these types (empty: every type)."),
+    )
+
+    class Meta:
+        model = Survey
+        fields = ["title", "description", "closes_at", "target_types", "target_towns"]
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 1
+    fields = ("position", "text", "kind", "choices", "required")
+
+    def _editable(self, obj):
+        # What organizations were asked is fixed once the survey is sent.
+        return obj is None or obj.status == Survey.Status.DRAFT
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    form = SurveyAdminForm
+    list_display = ("title", "status", "closes_at", "sent_at", "results_link")
+    list_filter = ("status",)
+    search_fields = ("title",)
+    filter_horizontal = ("target_towns",)
+    inlines = [QuestionInline]
+    actions = ["send_surveys"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != Survey.Status.DRAFT:
+            return ("title", "description", "closes_at", "target_types", "target_towns", "status", "sent_at")
+        return ()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("results"))
+    def results_link(self, obj):
+        if obj.status == Survey.Status.DRAFT:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:incubator_survey_results", args=[obj.pk]), _("Results")
+        )
+
+    @admin.action(description=_("Send the selected surveys"), permissions=["send"])
+    def send_surveys(self, request, queryset):
+        from .services.surveys import send_survey
+
+        for survey in queryset:
+            try:
+                send_survey(survey, by=request.user, request=request)
+            except PortalError as error:
+                self.message_user(request, f"{survey}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(survey)s was sent to %(count)d organizations.")
+                    % {"survey": survey, "count": survey.recipients.count()},
+                    messages.SUCCESS,
+                )
+
+    def has_send_permission(self, request):
+        return request.user.has_perm(SEND_SURVEY)
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/results/", self.admin_site.admin_view(self.results_view), name="incubator_survey_results"),
+            path(
+                "<int:pk>/results.xlsx",
+                self.admin_site.admin_view(self.export_view),
+                name="incubator_survey_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def results_view(self, request, pk):
+        """Counts and bar charts per question, numbers' range and mean, text answers."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        survey = get_object_or_404(Survey, pk=pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Results: %(survey)s") % {"survey": survey},
+            "opts": self.model._meta,
+            **selectors.survey_results(survey),
+        }
+        return TemplateResponse(request, "admin/incubator/survey_results.html", context)
+
+    def export_view(self, request, pk):
+        from .exports import survey_results_xlsx
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        survey = get_object_or_404(Survey, pk=pk)
+        response = HttpResponse(
+            survey_results_xlsx(survey),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.xlsx"'
+        return response
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("survey", "organization", "submitted_by", "updated_at")
+    list_filter = ("survey",)
+    list_select_related = ("survey", "organization", "submitted_by")
+    search_fields = ("organization__name",)
+
+
+# Grading -----------------------------------------------------------------------------------------------
+
+
+@admin.register(GradeBand)
+class GradeBandAdmin(admin.ModelAdmin):
+    list_display = ("grade", "min_score")
+    list_editable = ("min_score",)
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+
+
+@admin.register(IndicatorGroup)
+class IndicatorGroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "position")
+    inlines = [IndicatorInline]
+
+
+class IndicatorScoreInline(ViewOnlyAdminMixin, admin.TabularInline):
+    model = IndicatorScore
+    extra = 0
+    fields = ("indicator", "points", "scored_by", "scored_at")
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        return True  # shown inside the application's page, which checks its own permission
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("indicator", "scored_by")
+
+
+@admin.register(GradingApplication)
+class GradingApplicationAdmin(CaseAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "reference",
+        "organization",
+        "status",
+        "total_score",
+        "proposed_grade",
+        "awarded_grade",
+        "valid_until",
+        "due_date",
+        "assignee",
+    )
+    list_filter = ("status", "awarded_grade", DeadlineFilter)
+    search_fields = ("reference", "organization__name")
+    list_select_related = ("organization", "assignee")
+    readonly_fields = (
+        "reference",
+        "organization",
+        "applicant",
+        "status",
+        "self_assessment",
+        "self_score",
+        "total_score",
+        "proposed_grade",
+        "awarded_grade",
+        "valid_until",
+        "recheck_reason",
+        "decision_note",
+        "due_date",
+        "created_at",
+        "scores_link",
+    )
+    fields = readonly_fields + ("assignee",)
+    inlines = [IndicatorScoreInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from doumen_portal.casework.services import assign
+
+        if "assignee" in form.changed_data:
+            assign(obj, assignee=form.cleaned_data["assignee"], actor=request.user, request=request)
+
+    @admin.display(description=_("expert scores"))
+    def scores_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:incubator_gradingapplication_scores", args=[obj.pk]),
+            _("Enter the scores"),
+            reverse("admin:incubator_gradingapplication_downgrade", args=[obj.pk]),
+            _("Downgrade"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/scores/",
+                self.admin_site.admin_view(self.scores_view),
+                name="incubator_gradingapplication_scores",
+            ),
+            path(
+                "<int:pk>/downgrade/",
+                self.admin_site.admin_view(self.downgrade_view),
+                name="incubator_gradingapplication_downgrade",
+            ),
+            *super().get_urls(),
+        ]
+
+    def scores_view(self, request, pk):
+        """Experts' points per indicator (0 to its maximum), through ``record_scores``."""
+        from .services.grading import record_scores
+
+        application = get_object_or_404(GradingApplication, pk=pk)
+        if not request.user.has_perm(GradingApplication.REVIEW):
+            raise PermissionDenied
+        sheet = selectors.score_sheet(application)
+        fields = {}
+        for group in sheet:
+            for row in group["indicators"]:
+                indicator = row["indicator"]
+                fields[f"i{indicator.pk}"] = forms.IntegerField(
+                    label=f"{group['group'].name} · {indicator.name} (0–{indicator.max_points})",
+                    required=False,
+                    initial=row["points"],
+                )
+        ScoreForm = type("ScoreForm", (forms.Form,), fields)
+        form = ScoreForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            scores = {name[1:]: value for name, value in form.cleaned_data.items() if value is not None}
+            try:
+                total = record_scores(application, by=request.user, scores=scores, request=request)
+            except PortalError as error:
+                form.add_error(None, str(error.message))
+            else:
+                self.message_user(request, _("Scores saved; total %(total)d.") % {"total": total}, messages.SUCCESS)
+                return redirect("admin:incubator_gradingapplication_change", application.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Expert scores of %(case)s") % {"case": application},
+            "opts": self.model._meta,
+            "form": form,
+            "original": application,
+        }
+        return TemplateResponse(request, "admin/incubator/grading_form.html", context)
+
+    def downgrade_view(self, request, pk):
+        """Lower a decided grade; recorded as a step of the case and on the organization."""
+        from .services.grading import downgrade_grade
+
+        application = get_object_or_404(GradingApplication, pk=pk)
+        if not request.user.has_perm(GradingApplication.REVIEW):
+            raise PermissionDenied
+
+        class DowngradeForm(forms.Form):
+            grade = forms.ChoiceField(label=_("New grade"), choices=Grade.choices)
+            note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}))
+
+        form = DowngradeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                downgrade_grade(
+                    application,
+                    by=request.user,
+                    grade=form.cleaned_data["grade"],
+                    note=form.cleaned_data["note"],
+                    request=request,
+                )
+            except PortalError as error:
+                form.add_error(None, str(error.message))
+            else:
+                self.message_user(request, _("The grade is lowered."), messages.SUCCESS)
+                return redirect("admin:incubator_gradingapplication_change", application.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Downgrade %(case)s") % {"case": application},
+            "opts": self.model._meta,
+            "form": form,
+            "original": application,
+        }
+        return TemplateResponse(request, "admin/incubator/grading_form.html", context)

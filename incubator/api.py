@@ -9,6 +9,11 @@ POST  /api/v1/incubation-applications/{ref}/transitions/ {"action", "note"} → 
 GET/POST /api/v1/resource-bookings/          own organizations' bookings; book (409 on overlap)
 POST  /api/v1/resource-bookings/{id}/cancel/
 GET   /api/v1/resources/                     bookable rooms and equipment
+GET   /api/v1/surveys/                       surveys sent to own organizations (staff: all)
+GET/POST /api/v1/surveys/{id}/responses/     responses seen (staff: all); answer or change (409 once closed)
+GET/POST /api/v1/gradings/                   own organizations' grading applications (staff: all); create a draft
+PATCH /api/v1/gradings/{ref}/                self-assessment while draft or submitted
+POST  /api/v1/gradings/{ref}/transitions/    {"action", "note"}; scores/ and downgrade/ for staff
 """
 
 import django_filters
@@ -24,7 +29,21 @@ from doumen_portal.exceptions import InvalidInput, NotPermitted
 from doumen_portal.places.models import Town
 
 from . import selectors, services
-from .models import Grade, IncubationApplication, Need, Organization, OrganizationType, Resource, ResourceBooking
+from .models import (
+    Grade,
+    GradingApplication,
+    IncubationApplication,
+    IndicatorScore,
+    Need,
+    Organization,
+    OrganizationType,
+    Question,
+    Resource,
+    ResourceBooking,
+    Survey,
+    SurveyAnswer,
+    SurveyResponse,
+)
 from .permissions import can_edit_organization
 
 
@@ -254,3 +273,236 @@ class ResourceBookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
     def cancel(self, request, *args, **kwargs):
         booking = services.cancel_booking(self.get_object(), by=request.user, request=request)
         return Response(self.get_serializer(booking).data)
+
+
+# Surveys -----------------------------------------------------------------------------------------------
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Question
+        fields = ["id", "position", "text", "kind", "choices", "required"]
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    questions = QuestionSerializer(many=True, read_only=True)
+    is_open = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Survey
+        fields = ["id", "title", "description", "status", "closes_at", "sent_at", "is_open", "questions"]
+
+
+class SurveyAnswerSerializer(serializers.ModelSerializer):
+    value = serializers.JSONField(allow_null=True)
+
+    class Meta:
+        model = SurveyAnswer
+        fields = ["question", "value"]
+
+
+class SurveyResponseSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    answers = SurveyAnswerSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SurveyResponse
+        fields = ["id", "survey", "organization", "organization_name", "submitted_at", "updated_at", "answers"]
+
+
+class SurveyResponseInputSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    answers = SurveyAnswerSerializer(many=True)
+
+
+class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Surveys: representatives see those sent to their organizations, staff all.
+
+    ``responses/``: GET lists the responses the caller may see (staff: all); POST answers for one of the
+    caller's organizations, or replaces its answers, until the survey closes (409 after)."""
+
+    serializer_class = SurveySerializer
+    queryset = Survey.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.surveys_visible_to(self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(methods=["GET"], responses=SurveyResponseSerializer(many=True))
+    @extend_schema(methods=["POST"], request=SurveyResponseInputSerializer, responses=SurveyResponseSerializer)
+    @action(detail=True, methods=["get", "post"])
+    def responses(self, request, *args, **kwargs):
+        from .services.surveys import submit_response
+
+        survey = self.get_object()
+        if request.method == "GET":
+            responses = selectors.survey_responses_visible_to(request.user, survey)
+            return Response(SurveyResponseSerializer(responses, many=True).data)
+        data = SurveyResponseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        response, created = submit_response(
+            survey,
+            organization=data.validated_data["organization"],
+            by=request.user,
+            answers={answer["question"].pk: answer["value"] for answer in data.validated_data["answers"]},
+            request=request,
+        )
+        response = selectors.survey_responses_visible_to(request.user, survey).get(pk=response.pk)
+        return Response(SurveyResponseSerializer(response).data, status=201 if created else 200)
+
+
+# Grading -----------------------------------------------------------------------------------------------
+
+
+class IndicatorScoreSerializer(serializers.ModelSerializer):
+    indicator_name = serializers.CharField(source="indicator.name", read_only=True)
+    max_points = serializers.IntegerField(source="indicator.max_points", read_only=True)
+
+    class Meta:
+        model = IndicatorScore
+        fields = ["indicator", "indicator_name", "max_points", "points"]
+
+
+class GradingApplicationSerializer(serializers.ModelSerializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    self_score = serializers.IntegerField(min_value=0, max_value=1000, required=False, allow_null=True)
+    # Plain strings ("5A".."1A", "" for none): the grade enum is named once, on the organization.
+    proposed_grade = serializers.CharField(read_only=True)
+    awarded_grade = serializers.CharField(read_only=True)
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = GradingApplication
+        fields = [
+            "reference",
+            "organization",
+            "organization_name",
+            "status",
+            "status_label",
+            "self_assessment",
+            "self_score",
+            "total_score",
+            "proposed_grade",
+            "awarded_grade",
+            "valid_until",
+            "recheck_reason",
+            "decision_note",
+            "due_date",
+            "created_at",
+            "available_actions",
+        ]
+        read_only_fields = [
+            "organization_name",
+            "status",
+            "total_score",
+            "proposed_grade",
+            "awarded_grade",
+            "valid_until",
+            "recheck_reason",
+            "decision_note",
+            "due_date",
+            "created_at",
+        ]
+
+    def get_available_actions(self, application) -> list[str]:
+        return [step.action for step in application.workflow.available(application, self.context["request"].user)]
+
+
+class ScoresInputSerializer(serializers.Serializer):
+    scores = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Points by indicator ID, each from 0 to the indicator's maximum."
+    )
+
+
+class ScoresOutputSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    scores = IndicatorScoreSerializer(many=True)
+
+
+class DowngradeInputSerializer(serializers.Serializer):
+    grade = serializers.ChoiceField(choices=Grade.choices)
+    note = serializers.CharField(max_length=4000)
+
+
+class GradingApplicationViewSet(
+    CaseStepsMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Grading applications: representatives see and file their organizations'; staff see all.
+
+    Created as a draft (PATCH the self-assessment while draft or submitted); steps through
+    ``transitions/`` (submit, complete_self_assessment, start_scoring, publish, request_recheck, decide,
+    reject, revoke); staff record expert scores with ``scores/`` and lower a grade with ``downgrade/``."""
+
+    serializer_class = GradingApplicationSerializer
+    lookup_field = "reference"
+    queryset = GradingApplication.objects.none()
+    filterset_fields = ["status", "organization"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.gradings_visible_to(self.request.user).order_by("-created_at")
+
+    def perform_create(self, serializer):
+        from .services.grading import create_grading_application, save_self_assessment
+
+        data = serializer.validated_data
+        application = create_grading_application(
+            self.request.user, organization=data["organization"], request=self.request
+        )
+        if data.get("self_assessment") or data.get("self_score") is not None:
+            application = save_self_assessment(
+                application,
+                by=self.request.user,
+                text=data.get("self_assessment", ""),
+                score=data.get("self_score"),
+                request=self.request,
+            )
+        serializer.instance = application
+
+    def perform_update(self, serializer):
+        from .services.grading import save_self_assessment
+
+        data = serializer.validated_data
+        instance = serializer.instance
+        if "organization" in data and data["organization"] != instance.organization:
+            raise InvalidInput(_("The organization of an application cannot be changed."), code="organization")
+        serializer.instance = save_self_assessment(
+            instance,
+            by=self.request.user,
+            text=data.get("self_assessment", instance.self_assessment),
+            score=data.get("self_score", instance.self_score),
+            request=self.request,
+        )
+
+    @extend_schema(request=ScoresInputSerializer, responses=ScoresOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def scores(self, request, *args, **kwargs):
+        from .services.grading import record_scores
+
+        application = self.get_object()
+        data = ScoresInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        total = record_scores(application, by=request.user, scores=data.validated_data["scores"], request=request)
+        scores = application.scores.select_related("indicator")
+        return Response({"total": total, "scores": IndicatorScoreSerializer(scores, many=True).data})
+
+    @extend_schema(request=DowngradeInputSerializer, responses=GradingApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def downgrade(self, request, *args, **kwargs):
+        from .services.grading import downgrade_grade
+
+        application = self.get_object()
+        data = DowngradeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = downgrade_grade(
+            application,
+            by=request.user,
+            grade=data.validated_data["grade"],
+            note=data.validated_data["note"],
+            request=request,
+        )
+        return Response(self.get_serializer(application).data)

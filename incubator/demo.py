@@ -193,6 +193,27 @@ SERVICES = [
     (ServiceKind.SHARED_RESOURCES, "借用多功能活动室举办会员大会", Decimal("3"), 1, 80),
 ]
 
+SURVEY_TITLE = "2026年斗门区社会组织发展现状调研"
+SURVEY_QUESTIONS = [
+    ("single", "是否配备专职财务人员？", ["是", "否"], True),
+    ("multiple", "主要服务领域（可多选）", ["养老服务", "青少年", "助残", "环境保护", "行业服务", "文化传承"], True),
+    ("number", "专职工作人员人数", [], True),
+    ("text", "最希望孵化基地提供哪些支持？", [], False),
+]
+# organization, answers (single, multiple, number, text)
+SURVEY_ANSWERS = [
+    ("珠海新青志愿者协会", "是", ["养老服务", "青少年", "助残"], 4, "希望增加志愿者培训和活动场地。"),
+    ("斗门区白蕉海鲈养殖行业协会", "是", ["行业服务"], 5, "希望协助对接电商平台和品牌推广资源。"),
+    ("莲洲镇乡村社区发展服务社", "否", ["青少年", "养老服务"], 2, "缺少专职财务，希望提供财务代账培训。"),
+    ("斗门区水上婚嫁文化传承协会", "否", ["文化传承"], 2, ""),
+]
+# Grading applications of the demo: organization, how far it has gone (decided: awarded 3A with certificate).
+GRADINGS = [
+    ("莲洲镇乡村社区发展服务社", "decided"),
+    ("白藤街道邻里互助协会", "notice"),
+    ("斗门区青年创业商会", "submitted"),
+]
+
 TRAINING_TOPICS = ["会计基础与票据管理", "年度预算编制", "项目资金使用与审计", "财务信息公开"]
 TRAINING_ATTENDANCE = [7, 6, 7, 6]
 
@@ -215,6 +236,7 @@ def seed_incubator() -> None:
     citizen = User.objects.get(username="citizen")
     towns = {town.code: town for town in Town.objects.all()}
     today = timezone.localdate()
+    representatives = {}
 
     for name, kind, location, capacity, description in RESOURCES:
         Resource.objects.get_or_create(
@@ -239,7 +261,10 @@ def seed_incubator() -> None:
                 "purpose": purpose,
                 "status": Organization.Status.REGISTERED if registered else Organization.Status.PREPARING,
                 "grade": grade,
-                "grade_valid_until": today + datetime.timedelta(days=365 * 3) if grade else None,
+                # The 2A grade expires within 6 months: its representative gets the expiry reminder.
+                "grade_valid_until": today + datetime.timedelta(days=150 if grade == "2A" else 365 * 3)
+                if grade
+                else None,
             },
         )
         # The demo citizen acts for the federation branch from the article.
@@ -258,9 +283,15 @@ def seed_incubator() -> None:
                 document_number=f"斗民罚〔{today.year}〕3号",
                 description="未按规定报送年度工作报告，给予警告。",
             )
+        representatives[name] = user
         if final is None or organization.incubation_applications.exists():
             continue
         _application(organization, user, staff, final)
+    _survey(staff, representatives)
+    for name, final in GRADINGS:
+        organization = Organization.objects.get(name=name)
+        if not organization.grading_applications.exists():
+            _grading(organization, representatives[name], staff, final)
 
 
 def _application(organization, user, staff, final) -> None:
@@ -328,3 +359,60 @@ def _services(organization, staff) -> None:
                     attendees=attendees,
                     date=record.date + datetime.timedelta(days=number - 1),
                 )
+
+
+def _survey(staff, representatives) -> None:
+    """A survey sent to every organization, answered by four of them."""
+    from .models import Question, Survey
+    from .services.surveys import send_survey, submit_response
+
+    if Survey.objects.filter(title=SURVEY_TITLE).exists():
+        return
+    survey = Survey.objects.create(
+        title=SURVEY_TITLE,
+        description="为掌握全区社会组织发展现状、制定扶持政策，请各社会组织如实填写。",
+        closes_at=timezone.now() + datetime.timedelta(days=30),
+        created_by=staff,
+    )
+    for position, (kind, text, choices, required) in enumerate(SURVEY_QUESTIONS, 1):
+        Question.objects.create(
+            survey=survey, position=position, kind=kind, text=text, choices=choices, required=required
+        )
+    send_survey(survey, by=staff)
+    questions = list(survey.questions.all())
+    for name, *values in SURVEY_ANSWERS:
+        organization = Organization.objects.get(name=name)
+        answers = {question.pk: value for question, value in zip(questions, values, strict=True)}
+        submit_response(survey, organization=organization, by=representatives[name], answers=answers)
+
+
+def _grading(organization, user, staff, final) -> None:
+    """A grading application moved through the real workflow to ``final``."""
+    from .models import GradingApplication, Indicator
+    from .services import grading
+
+    application = grading.create_grading_application(user, organization=organization)
+    grading.save_self_assessment(
+        application,
+        by=user,
+        text="组织机构健全，理事会按章程履职；财务管理规范；年度开展服务项目六个，服务群众三千余人次。",
+        score=800,
+    )
+    transition(application, "submit", actor=user)
+    if final == "submitted":
+        return
+    transition(application, "complete_self_assessment", actor=user)
+    transition(application, "start_scoring", actor=staff)
+    # 76% of every indicator's maximum makes 755 points, a 3A; 82% makes 814, a 4A.
+    share = 76 if final == "decided" else 82
+    grading.record_scores(
+        application, by=staff, scores={i.pk: i.max_points * share // 100 for i in Indicator.objects.all()}
+    )
+    transition(application, "publish", actor=staff)
+    if final == "notice":
+        return
+    # The demo skips the 7-day notice: its deadline is moved to yesterday, as if it had run.
+    GradingApplication.objects.filter(pk=application.pk).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    transition(application, "decide", actor=staff, note="经评估委员会审定，公示期内无异议，评定为3A级社会组织。")

@@ -123,3 +123,38 @@ class BookingForm(forms.Form):
             )
             cleaned["ends_at"] = timezone.make_aware(datetime.datetime.combine(cleaned["date"], cleaned["end"]), zone)
         return cleaned
+
+
+class SurveyAnswerForm(forms.Form):
+    """One field per question of a survey (named ``q<id>``); the service checks the answers again."""
+
+    def __init__(self, *args, questions=(), initial_answers=None, disabled=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Question
+
+        initial_answers = initial_answers or {}
+        self.questions = list(questions)
+        for question in self.questions:
+            options = {"label": question.text, "required": question.required, "disabled": disabled}
+            initial = initial_answers.get(question.pk)
+            choices = [(choice, choice) for choice in question.choices]
+            if question.kind == Question.Kind.SINGLE:
+                field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **options)
+            elif question.kind == Question.Kind.MULTIPLE:
+                field = forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **options)
+            elif question.kind == Question.Kind.NUMBER:
+                field = forms.DecimalField(
+                    max_digits=15, decimal_places=4, widget=forms.NumberInput(attrs={"step": "any"}), **options
+                )
+            else:
+                field = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), **options)
+            field.initial = initial
+            self.fields[f"q{question.pk}"] = field
+
+    def answers(self) -> dict:
+        """Answers by question ID, in the form the service takes."""
+        answers = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(f"q{question.pk}")
+            answers[question.pk] = str(value) if value is not None and not isinstance(value, str | list) else value
+        return answers

@@ -34,3 +34,16 @@ def can_see_application(user, application) -> bool:
 def can_see_services(user, organization) -> bool:
     """An organization sees its own service record; staff see every organization's."""
     return _active(user) and (user.has_perm(VIEW_SERVICES) or represents(user, organization))
+
+
+VIEW_GRADING = "incubator.view_gradingapplication"
+REVIEW_GRADING = "incubator.review_gradingapplication"
+
+
+def can_see_grading(user, application) -> bool:
+    """Representatives of the graded organization and base staff see a grading application and its files."""
+    if not _active(user):
+        return False
+    if user.has_perm(VIEW_GRADING) or user.has_perm(REVIEW_GRADING):
+        return True
+    return represents(user, application.organization)

@@ -95,3 +95,207 @@ def service_totals():
     )
     per_kind = ServiceRecord.objects.values("kind").annotate(**totals).order_by("kind")
     return list(per_organization), list(per_kind)
+
+
+# Surveys -----------------------------------------------------------------------------------------------
+
+
+def surveys_of(user) -> list[dict]:
+    """The surveys sent to the organizations ``user`` represents, one row per survey and organization,
+    with that organization's response if any (three queries)."""
+    from .models import Survey, SurveyResponse
+
+    organizations = [organization.pk for organization in organizations_of(user)]
+    if not organizations:
+        return []
+    surveys = (
+        Survey.objects.filter(status=Survey.Status.SENT, recipients__in=organizations)
+        .prefetch_related(Prefetch("recipients", queryset=Organization.objects.filter(pk__in=organizations)))
+        .distinct()
+        .order_by("-sent_at", "-id")
+    )
+    responses = {
+        (r.survey_id, r.organization_id): r
+        for r in SurveyResponse.objects.filter(organization__in=organizations).only(
+            "id", "survey_id", "organization_id", "updated_at"
+        )
+    }
+    return [
+        {"survey": survey, "organization": organization, "response": responses.get((survey.pk, organization.pk))}
+        for survey in surveys
+        for organization in survey.recipients.all()
+    ]
+
+
+def survey_for_answer(user, survey_pk, organization_pk):
+    """A sent survey and one organization it went to that ``user`` represents, or ``Http404``."""
+    from .models import Survey
+
+    organization = organizations_of(user).filter(pk=organization_pk).first()
+    survey = (
+        Survey.objects.filter(pk=survey_pk, status=Survey.Status.SENT, recipients=organization).first()
+        if organization
+        else None
+    )
+    if survey is None:
+        raise Http404("No such survey.")
+    return survey, organization
+
+
+def answers_of(survey, organization) -> dict:
+    """An organization's answers to a survey by question ID (empty when it has not answered)."""
+    from .models import SurveyAnswer
+
+    return {
+        answer.question_id: answer.value
+        for answer in SurveyAnswer.objects.filter(response__survey=survey, response__organization=organization)
+    }
+
+
+def survey_results(survey) -> dict:
+    """Per question: counts of each choice (with percentages for a bar chart), min/max/mean of numbers,
+    the text answers. Three queries whatever the number of responses."""
+    from .models import Question, SurveyAnswer
+
+    questions = list(survey.questions.all())
+    answers = list(
+        SurveyAnswer.objects.filter(response__survey=survey)
+        .select_related("response__organization")
+        .order_by("response__organization__name", "question_id")
+    )
+    responses = survey.responses.count()
+    by_question = {q.pk: [] for q in questions}
+    for answer in answers:
+        by_question.setdefault(answer.question_id, []).append(answer)
+    rows = []
+    for question in questions:
+        given = by_question[question.pk]
+        row = {"question": question, "answered": len(given)}
+        if question.has_choices:
+            counts = dict.fromkeys(question.choices, 0)
+            for answer in given:
+                for value in answer.value if isinstance(answer.value, list) else [answer.value]:
+                    if value in counts:
+                        counts[value] += 1
+            top = max(counts.values(), default=0) or 1
+            row["choices"] = [
+                {
+                    "label": label,
+                    "count": count,
+                    "percent": round(100 * count / responses) if responses else 0,
+                    "bar": round(300 * count / top),  # pixels of the 300-pixel bar in the SVG chart
+                }
+                for label, count in counts.items()
+            ]
+        elif question.kind == Question.Kind.NUMBER:
+            numbers = [a.value for a in given if isinstance(a.value, int | float)]
+            row["min"] = min(numbers) if numbers else None
+            row["max"] = max(numbers) if numbers else None
+            row["mean"] = round(sum(numbers) / len(numbers), 2) if numbers else None
+        else:
+            row["texts"] = [(a.response.organization.name, a.value) for a in given]
+        rows.append(row)
+    return {"survey": survey, "responses": responses, "recipients": survey.recipients.count(), "rows": rows}
+
+
+def survey_responses_table(survey) -> tuple[list, list]:
+    """Every response as a row (organization, time, one cell per question) for the XLSX export."""
+    from .models import SurveyResponse
+
+    questions = list(survey.questions.all())
+    responses = SurveyResponse.objects.filter(survey=survey).select_related("organization").prefetch_related("answers")
+    table = []
+    for response in responses:
+        values = {a.question_id: a.value for a in response.answers.all()}
+        cells = []
+        for question in questions:
+            value = values.get(question.pk)
+            cells.append("、".join(value) if isinstance(value, list) else value)
+        table.append([response.organization.name, response.updated_at, *cells])
+    return questions, table
+
+
+def survey_responses_visible_to(user, survey):
+    """Staff see every response to a survey; representatives their organizations' responses."""
+    from .models import SurveyResponse
+
+    responses = (
+        SurveyResponse.objects.filter(survey=survey)
+        .select_related("organization")
+        .prefetch_related("answers")
+        .order_by("organization__name", "id")
+    )
+    if not user.is_authenticated:
+        return responses.none()
+    if user.has_perm("incubator.view_surveyresponse"):
+        return responses
+    return responses.filter(organization__representative_links__user=user).distinct()
+
+
+def surveys_visible_to(user):
+    """Staff see every survey; representatives the sent surveys addressed to their organizations."""
+    from .models import Survey
+
+    surveys = Survey.objects.prefetch_related("questions")
+    if not user.is_authenticated:
+        return surveys.none()
+    if user.has_perm("incubator.view_survey"):
+        return surveys
+    return surveys.filter(status=Survey.Status.SENT, recipients__representative_links__user=user).distinct()
+
+
+# Grading -----------------------------------------------------------------------------------------------
+
+
+def gradings_visible_to(user):
+    """Staff see every grading application; representatives those of their organizations; others none."""
+    from .models import GradingApplication
+    from .permissions import REVIEW_GRADING, VIEW_GRADING
+
+    applications = GradingApplication.objects.select_related("organization", "applicant").prefetch_related(
+        Prefetch("organization__representative_links", queryset=Representative.objects.only("organization", "user"))
+    )
+    if not user.is_authenticated:
+        return applications.none()
+    if user.has_perm(VIEW_GRADING) or user.has_perm(REVIEW_GRADING):
+        return applications
+    return applications.filter(organization__representative_links__user=user).distinct()
+
+
+def grading_for(user, reference: str):
+    """The grading application if ``user`` may see it, or ``Http404``."""
+    application = gradings_visible_to(user).filter(reference=reference).first()
+    if application is None:
+        raise Http404("No such grading application.")
+    return application
+
+
+def score_sheet(application) -> list[dict]:
+    """The indicator groups with each indicator's maximum and the application's points (two queries)."""
+    from .models import IndicatorGroup, IndicatorScore
+
+    points = {s.indicator_id: s.points for s in IndicatorScore.objects.filter(application=application)}
+    sheet = []
+    for group in IndicatorGroup.objects.prefetch_related("indicators"):
+        indicators = [
+            {"indicator": indicator, "points": points.get(indicator.pk)} for indicator in group.indicators.all()
+        ]
+        sheet.append(
+            {
+                "group": group,
+                "indicators": indicators,
+                "max": sum(i["indicator"].max_points for i in indicators),
+                "points": sum(i["points"] or 0 for i in indicators),
+            }
+        )
+    return sheet
+
+
+def eligibility_of(organizations) -> list[tuple]:
+    """Each organization with the reasons it cannot be graded now (empty: eligible); two queries."""
+    from .services.grading import eligibility_problems
+
+    organizations = Organization.objects.filter(pk__in=[o.pk for o in organizations]).prefetch_related(
+        "inspections", "penalties"
+    )
+    return [(organization, eligibility_problems(organization)) for organization in organizations]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import grading, surveys
 
 app_name = "incubator"
 
@@ -18,4 +19,11 @@ urlpatterns = [
     path("applications/<str:reference>/step/", views.application_step, name="application_step"),
     path("bookings/", views.bookings, name="bookings"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("surveys/", surveys.survey_list, name="surveys"),
+    path("surveys/<int:pk>/<int:organization_pk>/", surveys.survey_answer, name="survey_answer"),
+    path("grading/", grading.grading_list, name="gradings"),
+    path("grading/new/", grading.grading_new, name="grading_new"),
+    path("grading/<str:reference>/", grading.grading_detail, name="grading"),
+    path("grading/<str:reference>/self-assessment/", grading.self_assessment, name="grading_self_assessment"),
+    path("grading/<str:reference>/step/", grading.grading_step, name="grading_step"),
 ]

@@ -85,13 +85,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 _INCUBATOR_MODELS = ["organization", "representative", "annualinspection", "penalty", "servicerecord", "resource"]
 _INCUBATOR_MODELS += ["resourcebooking", "graduationreview", "trainingsession"]
+_INCUBATOR_MODELS += ["survey", "question", "surveyresponse", "gradeband", "indicatorgroup"]
+_INCUBATOR_MODELS += ["indicator"]
 _INCUBATOR_STAFF = [p for model in _INCUBATOR_MODELS for p in _crud("incubator", model)] + [
     "incubator.view_incubationapplication",
     "incubator.change_incubationapplication",
     "incubator.review_incubationapplication",
+    "incubator.send_survey",
+    "incubator.view_gradingapplication",
+    "incubator.change_gradingapplication",
+    "incubator.review_gradingapplication",
+    "incubator.view_indicatorscore",
 ]
 _INCUBATOR_READ = [
-    p for model in _INCUBATOR_MODELS + ["incubationapplication"] for p in _crud("incubator", model, view_only=True)
+    p
+    for model in _INCUBATOR_MODELS + ["incubationapplication", "gradingapplication"]
+    for p in _crud("incubator", model, view_only=True)
 ]
 ROLE_PERMISSIONS[Role.INCUBATOR_STAFF] = ROLE_PERMISSIONS[Role.INCUBATOR_STAFF] + _INCUBATOR_STAFF
 ROLE_PERMISSIONS[Role.DISTRICT_LEADER] = ROLE_PERMISSIONS[Role.DISTRICT_LEADER] + _INCUBATOR_READ

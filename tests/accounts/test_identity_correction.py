@@ -102,7 +102,8 @@ def test_my_affairs_lists_the_request_in_a_fixed_number_of_queries(client, citiz
     submit(client, citizen)
     correction = IdentityCorrectionRequest.objects.get()
 
-    with django_assert_max_num_queries(6):
+    # One query per registered case model (petitions, identity corrections, incubation, grading) plus session/user.
+    with django_assert_max_num_queries(7):
         page = client.get(reverse("my_affairs")).content.decode()
 
     assert correction.reference in page

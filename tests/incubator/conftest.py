@@ -105,7 +105,21 @@ def pages_with_data(person) -> list[str]:
     application = services.create_application(
         person, organization=organization, plan="计划", needs=["space"], team="团队"
     )
+    from incubator.models import Question, Survey
+    from incubator.services.grading import create_grading_application
+
+    survey = Survey.objects.create(
+        title="翻译测试调研", status=Survey.Status.SENT, closes_at=timezone.now() + datetime.timedelta(days=3)
+    )
+    survey.recipients.add(organization)
+    Question.objects.create(survey=survey, text="人数", kind=Question.Kind.NUMBER)
+    grading = create_grading_application(person, organization=organization)
     return [
+        reverse("incubator:surveys"),
+        reverse("incubator:survey_answer", args=[survey.pk, organization.pk]),
+        reverse("incubator:gradings"),
+        grading.get_absolute_url(),
+        reverse("incubator:grading_self_assessment", args=[grading.reference]),
         organization.get_absolute_url(),
         reverse("incubator:organization_edit", args=[organization.pk]),
         reverse("incubator:service_record", args=[organization.pk]),

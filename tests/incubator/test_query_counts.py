@@ -25,7 +25,7 @@ LIMITS = {
     "application page": 10,
     "api applications (representative)": 7,
     "api bookings (representative)": 6,
-    "my affairs": 6,
+    "my affairs": 7,  # one query per registered case model (grading added one)
     "api applications (staff)": 7,
     "api bookings (staff)": 6,
     "admin organization": 8,

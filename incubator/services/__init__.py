@@ -1,4 +1,5 @@
-"""Writes of the incubator: organizations, incubation applications, services, bookings, graduation reviews.
+"""Writes of the incubator: organizations, incubation applications, services, bookings, graduation reviews
+(surveys in ``services.surveys``, grading in ``services.grading``).
 
 Every function takes keyword-only arguments, runs in one transaction, checks who acts, and records an
 audit entry. Refusals are ``PortalError`` subclasses with translated messages (400, 403, 409).
@@ -15,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from doumen_portal.audit.services import log_action
 from doumen_portal.exceptions import Conflict, InvalidInput, NotPermitted
 
-from .creditcode import validate_credit_code
-from .models import (
+from ..creditcode import validate_credit_code
+from ..models import (
     GraduationReview,
     IncubationApplication,
     Need,
@@ -28,7 +29,7 @@ from .models import (
     ServiceRecord,
     TrainingSession,
 )
-from .permissions import CHANGE_ORGANIZATION, can_edit_organization, represents
+from ..permissions import CHANGE_ORGANIZATION, can_edit_organization, represents
 
 # Fields of an organization its representatives may edit; status, grade and registry facts set by staff
 # are edited in the admin.

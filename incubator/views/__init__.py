@@ -10,10 +10,10 @@ from doumen_portal.casework.selectors import timeline_of
 from doumen_portal.documents.selectors import attachments_of, documents_of
 from doumen_portal.exceptions import PortalError
 
-from . import selectors, services
-from .forms import ApplicationForm, BookingForm, DirectoryFilterForm, OrganizationForm
-from .models import IncubationApplication, Organization
-from .permissions import can_edit_organization, can_see_services, represents
+from .. import selectors, services
+from ..forms import ApplicationForm, BookingForm, DirectoryFilterForm, OrganizationForm
+from ..models import IncubationApplication, Organization
+from ..permissions import can_edit_organization, can_see_services, represents
 
 PAGE_SIZE = 20
 
