@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from doumen_portal.casework.selectors import timeline_of
+from doumen_portal.casework.views import take_step_from_post
 from doumen_portal.documents.selectors import attachments_of, documents_of
 from doumen_portal.exceptions import PortalError
 
@@ -103,19 +104,5 @@ def identity_correction_detail(request, reference):
 @login_required
 @require_http_methods(["POST"])
 def identity_correction_step(request, reference):
-    from doumen_portal.casework.services import transition
-
     correction = correction_for(request.user, reference)
-    try:
-        transition(
-            correction,
-            request.POST.get("action", ""),
-            actor=request.user,
-            note=request.POST.get("note", ""),
-            request=request,
-        )
-    except PortalError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Done."))
-    return redirect(correction)
+    return take_step_from_post(request, correction)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from doumen_portal.casework.selectors import timeline_of
+from doumen_portal.casework.views import take_step_from_post
 from doumen_portal.documents.selectors import attachments_of, documents_of
 from doumen_portal.exceptions import PortalError
 
@@ -197,22 +198,8 @@ def application_detail(request, reference):
 @login_required
 @require_POST
 def application_step(request, reference):
-    from doumen_portal.casework.services import transition
-
     application = selectors.application_for(request.user, reference)
-    try:
-        transition(
-            application,
-            request.POST.get("action", ""),
-            actor=request.user,
-            note=request.POST.get("note", ""),
-            request=request,
-        )
-    except PortalError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Done."))
-    return redirect(application)
+    return take_step_from_post(request, application)
 
 
 @login_required
