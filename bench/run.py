@@ -26,8 +26,26 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
-ANONYMOUS = ["/healthz/live", "/healthz", "/", "/petitions/", "/api/v1/towns/"]
-CITIZEN = ["/", "/my-affairs/", "/accounts/profile/", "/api/v1/me/"]
+ANONYMOUS = [
+    "/healthz/live",
+    "/healthz",
+    "/",
+    "/petitions/",
+    "/api/v1/towns/",
+    "/incubator/organizations/",
+    "/api/v1/organizations/",
+]
+CITIZEN = [
+    "/",
+    "/my-affairs/",
+    "/accounts/profile/",
+    "/api/v1/me/",
+    "/inbox/",
+    "/petitions/mine/",
+    "/api/v1/petitions/",
+    "/incubator/mine/",
+    "/api/v1/incubation-applications/",
+]
 
 
 def measure(client: Client, path: str) -> tuple[float, float, int]:
