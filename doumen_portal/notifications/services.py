@@ -81,7 +81,8 @@ def notify(
     if unknown:
         raise ValueError(f"unknown notification channels: {sorted(unknown)}")
     language = recipient.language or settings.LANGUAGE_CODE
-    send_text = "sms" in channels and bool(recipient.phone)
+    # Text messages go only to a number its owner has confirmed with an SMS code.
+    send_text = "sms" in channels and bool(recipient.phone) and recipient.phone_verified
     rendered = render_notification(
         kind, context={**(context or {}), "recipient": recipient, "url": url}, language=language, sms=send_text
     )

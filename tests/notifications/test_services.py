@@ -237,3 +237,15 @@ def test_staff_requeue_gives_failed_messages_fresh_attempts_and_is_audited(owner
     entry = AuditEntry.objects.get(action="notifications.outbox.requeue")
     assert entry.actor == staff
     assert entry.payload == {"message_ids": [failed.pk]}
+
+
+def test_no_text_message_goes_to_an_unconfirmed_number():
+    from doumen_portal.notifications.models import OutboxMessage
+    from doumen_portal.notifications.services import notify
+    from tests.factories import UserFactory
+
+    person = UserFactory(phone_verified=False, email="")
+
+    notify(person, kind="welcome", context={})
+
+    assert not OutboxMessage.objects.filter(recipient=person, channel="sms").exists()
