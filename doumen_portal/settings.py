@@ -209,6 +209,10 @@ STORAGES = {
 # Celery: a real broker when one is configured, otherwise tasks run in the calling process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Nothing to connect to: tasks run in the calling process, and the in-memory transport keeps Celery
+    # from reaching for an AMQP server on localhost.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -330,6 +334,7 @@ SECURITY_PASSWORD_MAX_AGE = timedelta(days=90)
 # address: ["username", "ip_address"] makes two independent counters, where [["username", "ip_address"]]
 # would count the pair only. The account key is the login normalised to the account (security.lockout).
 AXES_FAILURE_LIMIT = 5
+AXES_VERBOSE = False  # no banner at every start; lockouts are still logged
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "doumen_portal.security.lockout.login_key"
@@ -395,5 +400,7 @@ LOGGING = {
         # WeasyPrint logs every font and stylesheet it loads at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # One INFO line per task run; failures are logged at ERROR all the same.
+        "celery.app.trace": {"level": env("CELERY_TRACE_LOG_LEVEL", default="WARNING")},
     },
 }

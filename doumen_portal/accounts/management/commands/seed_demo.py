@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from stdnum.cn import ric
 
 from doumen_portal.accounts.roles import Role, sync_role_groups
@@ -57,7 +58,14 @@ class Command(BaseCommand):
     help = "Load demonstration data and print the demo logins."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # The demo's own notifications (dozens of status changes) are delivered to memory, not printed.
+        with (
+            override_settings(
+                SMS_BACKEND="doumen_portal.notifications.sms.LocmemBackend",
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            ),
+            transaction.atomic(),
+        ):
             self._seed()
         # After the commit, so the logins come after the (eager) delivery of the demo notifications.
         self._print_logins()
