@@ -9,13 +9,12 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doumen_portal.casework.admin import CaseAdminMixin, DeadlineFilter
+from doumen_portal.casework.admin import CaseAdminMixin, CaseStepForm, DeadlineFilter
 from doumen_portal.exceptions import PortalError
 
 from .models import (
@@ -125,8 +124,7 @@ class WorkLogInline(admin.TabularInline):
         return super().get_queryset(request).select_related("recorded_by")
 
 
-class PetitionStepForm(forms.Form):
-    action = forms.ChoiceField(label=_("Step"))
+class PetitionStepForm(CaseStepForm):
     note = forms.CharField(
         label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -146,10 +144,6 @@ class PetitionStepForm(forms.Form):
         required=False,
         help_text=_("At most 30; leave empty for 30."),
     )
-
-    def __init__(self, *args, steps, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [(s.action, s.label) for s in steps]
 
 
 @admin.register(Petition)
@@ -298,42 +292,19 @@ class PetitionAdmin(CaseAdminMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def step_view(self, request, object_id):
-        case = get_object_or_404(self.get_queryset(request), pk=object_id)
-        if not self.has_view_permission(request, case):
-            raise PermissionDenied
-        steps = self.model.workflow.available(case, request.user)
-        form = PetitionStepForm(request.POST or None, steps=steps)
-        if request.method == "POST" and form.is_valid():
-            try:
-                take_step(
-                    case,
-                    form.cleaned_data["action"],
-                    by=request.user,
-                    note=form.cleaned_data["note"],
-                    legal_channel=form.cleaned_data["legal_channel"],
-                    forwarded_to=form.cleaned_data["forwarded_to"],
-                    days=form.cleaned_data["days"],
-                    request=request,
-                )
-            except PortalError as error:
-                form.add_error(None, str(error.message))
-            else:
-                self.message_user(
-                    request,
-                    _("Done: %(case)s is now “%(status)s”.") % {"case": case, "status": case.get_status_display()},
-                    messages.SUCCESS,
-                )
-                return redirect("admin:petitions_petition_change", case.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Take a step on %(case)s") % {"case": case},
-            "case": case,
-            "form": form,
-            "steps": steps,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/casework/step.html", context)
+    step_form_class = PetitionStepForm
+
+    def perform_step(self, request, case, data):
+        take_step(
+            case,
+            data["action"],
+            by=request.user,
+            note=data["note"],
+            legal_channel=data["legal_channel"],
+            forwarded_to=data["forwarded_to"],
+            days=data["days"],
+            request=request,
+        )
 
     def statistics_view(self, request):
         if not request.user.has_perm(VIEW_STATISTICS):

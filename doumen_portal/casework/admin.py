@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,24 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CaseStepForm(forms.Form):
+    """The admin's step form: the steps this user may take now, a note, and days for extensions."""
+
+    action = forms.ChoiceField(label=_("Step"))
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, steps, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(step.action, step.label) for step in steps]
+        if "days" not in self.fields and any(step.clock.mode == "extend" for step in steps):
+            self.fields["days"] = forms.IntegerField(
+                label=_("Days"),
+                min_value=1,
+                required=False,
+                help_text=_("Extensions only: leave empty for the longest extension allowed."),
+            )
+
+
 class CaseAdminMixin:
     """Admin for a case model: history inline, deadline filter and a page to take a step with a note.
 
@@ -99,41 +118,27 @@ class CaseAdminMixin:
             *super().get_urls(),
         ]
 
+    step_form_class = None  # a CaseStepForm subclass for steps that carry more data; CaseStepForm by default
+
+    def perform_step(self, request, case, data: dict):
+        """Take the step the form describes. Apps whose steps carry more data override this."""
+        from .services import transition
+
+        transition(case, data["action"], actor=request.user, note=data["note"], days=data.get("days"), request=request)
+
     def step_view(self, request, object_id):
-        from django import forms
         from django.core.exceptions import PermissionDenied
         from django.shortcuts import get_object_or_404, redirect
         from django.template.response import TemplateResponse
-
-        from .services import transition
 
         case = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not self.has_view_permission(request, case):
             raise PermissionDenied
         steps = self.model.workflow.available(case, request.user)
-
-        class StepForm(forms.Form):
-            action = forms.ChoiceField(label=_("Step"), choices=[(s.action, s.label) for s in steps])
-            note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-
-        if any(step.clock.mode == "extend" for step in steps):
-            StepForm.base_fields["days"] = forms.IntegerField(
-                label=_("Days"),
-                min_value=1,
-                required=False,
-                help_text=_("Extensions only: leave empty for the longest extension allowed."),
-            )
-        form = StepForm(request.POST or None)
+        form = (self.step_form_class or CaseStepForm)(request.POST or None, steps=steps)
         if request.method == "POST" and form.is_valid():
             try:
-                transition(
-                    case,
-                    form.cleaned_data["action"],
-                    actor=request.user,
-                    note=form.cleaned_data["note"],
-                    days=form.cleaned_data.get("days"),
-                    request=request,
-                )
+                self.perform_step(request, case, form.cleaned_data)
             except PortalError as error:
                 form.add_error(None, str(error.message))
             else:
