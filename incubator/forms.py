@@ -9,6 +9,7 @@ from doumen_portal.places.models import Town
 
 from .creditcode import validate_credit_code
 from .models import Grade, IncubationApplication, Need, Organization, OrganizationType, Resource
+from .services import ORGANIZATION_FIELDS
 
 
 class DirectoryFilterForm(forms.Form):
@@ -36,20 +37,7 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = [
-            "name",
-            "org_type",
-            "credit_code",
-            "legal_representative",
-            "founded_on",
-            "registered_on",
-            "full_time_staff",
-            "town",
-            "address",
-            "contact_person",
-            "contact_phone",
-            "purpose",
-        ]
+        fields = list(ORGANIZATION_FIELDS)
         widgets = {
             "founded_on": DateInput(),
             "registered_on": DateInput(),
