@@ -332,11 +332,13 @@ SECURITY_PASSWORD_MAX_AGE = timedelta(days=90)
 
 # Failed logins (django-axes): 5 failures lock the account for 30 minutes, and, counted separately, the client
 # address: ["username", "ip_address"] makes two independent counters, where [["username", "ip_address"]]
-# would count the pair only. The account key is the login normalised to the account (security.lockout).
+# would count the pair only. The account key is the login normalised to the account (security.lockout), for
+# allauth's "login_failed" limit below as well, never one empty key shared by every phone login.
 AXES_FAILURE_LIMIT = 5
 AXES_VERBOSE = False  # no banner at every start; lockouts are still logged
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A failure that names no account counts for its address only (security.lockout.lockout_parameters).
+AXES_LOCKOUT_PARAMETERS = "doumen_portal.security.lockout.lockout_parameters"
 AXES_USERNAME_CALLABLE = "doumen_portal.security.lockout.login_key"
 AXES_CLIENT_IP_CALLABLE = "doumen_portal.security.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "doumen_portal.security.views.locked_out"

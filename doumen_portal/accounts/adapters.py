@@ -38,6 +38,18 @@ class ChinesePhoneField(PhoneField):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The key of allauth's "login_failed" limit: the account, as django-axes counts it.
+
+        allauth keys on the e-mail or username, both empty in a phone login, so every phone login shared one
+        counter and ten failures for any numbers locked everybody out. A login naming nothing at all is
+        counted under its client address instead (the limit's per-address part counts it too).
+        """
+        from doumen_portal.security.lockout import client_ip, login_key
+
+        key = login_key(None, credentials) or f"ip:{client_ip(request)}"
+        return f"login:{key}"
+
     def phone_form_field(self, **kwargs):
         return ChinesePhoneField(**kwargs)
 

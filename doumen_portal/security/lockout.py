@@ -5,9 +5,14 @@ all of ``phone``, ``email`` and ``username`` together. Without help, axes would 
 "139 0000 0001" and "+8613900000001" as three accounts, and an e-mail login as a fourth. ``login_key``
 turns each into one key per account: the account's E.164 phone number when the login names an account that
 has one, otherwise the normalised login itself (so unknown logins are counted too).
+
+allauth's own failed-login limit (ACCOUNT_RATE_LIMITS["login_failed"]) uses the same key (see
+``AccountAdapter._get_login_attempts_cache_key``): out of the box it keys on the e-mail or username, which a
+phone login leaves empty, so ten failures for any ten numbers used to lock every phone login together.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from doumen_portal.accounts.phones import to_e164
 
@@ -40,6 +45,19 @@ def login_key(request, credentials: dict | None = None) -> str | None:
     if not login:
         return None
     return normalize_login(str(login))
+
+
+def lockout_parameters(request_or_attempt, credentials: dict | None = None) -> list[str]:
+    """AXES_LOCKOUT_PARAMETERS: count per account and, separately, per client address.
+
+    A failure that names no account is counted for its address only: an empty account key would be one
+    counter shared by every such failure, and five of them would lock them all out together.
+    """
+    if isinstance(request_or_attempt, HttpRequest):
+        has_account = login_key(request_or_attempt, credentials) is not None
+    else:  # an AccessAttempt, when axes looks at a stored failure
+        has_account = bool(getattr(request_or_attempt, "username", None))
+    return ["username", "ip_address"] if has_account else ["ip_address"]
 
 
 def client_ip(request) -> str | None:
