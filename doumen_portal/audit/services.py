@@ -1,9 +1,11 @@
 """Writing to the audit log."""
 
+import ipaddress
 import re
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from doumen_portal.accounts.idnumbers import mask_resident_id
@@ -31,9 +33,24 @@ def blank_secrets(value):
 
 
 def client_ip(request) -> str | None:
+    """The client's address behind the reverse proxies, by the rule login lockout uses (TRUSTED_PROXY_COUNT).
+
+    Behind the production proxy REMOTE_ADDR is the proxy itself, the same for everybody; the address is read
+    from the X-Forwarded-For entry the trusted proxy added, which a client cannot forge.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from doumen_portal.security.lockout import client_ip as lockout_client_ip
+
+    request = getattr(request, "_request", request)  # a DRF Request wraps Django's
+    try:
+        address = lockout_client_ip(request)
+    except ImproperlyConfigured:
+        return None  # fewer X-Forwarded-For entries than trusted proxies: no address worth recording
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
 
 
 def log_action(action: str, *, actor=None, obj=None, payload: dict | None = None, request=None) -> AuditEntry:

@@ -102,3 +102,35 @@ def test_audit_admin_list_has_a_fixed_number_of_queries(admin_client, django_ass
         log_action(f"test.entry.n{n}", actor=UserFactory())
     with django_assert_max_num_queries(10):
         assert admin_client.get(reverse("admin:audit_auditentry_changelist")).status_code == 200
+
+
+def test_an_entry_records_the_client_address_behind_the_proxy_as_the_lockout_does(settings):
+    from django.test import RequestFactory
+
+    from doumen_portal.security.lockout import client_ip as lockout_client_ip
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    # The client forged an entry; the proxy appended the address it saw, and connects from its own.
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
+
+    entry = log_action("accounts.user.view", request=request)
+
+    assert entry.ip_address == "203.0.113.7" == lockout_client_ip(request)
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored():
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
+
+    assert log_action("accounts.user.view", request=request).ip_address == "203.0.113.9"
+
+
+def test_an_api_request_records_the_client_address_behind_the_proxy(settings):
+    from django.test import RequestFactory
+    from rest_framework.request import Request
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    request = Request(RequestFactory().get("/api/v1/me/", REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="203.0.113.8"))
+
+    assert log_action("accounts.user.view", request=request).ip_address == "203.0.113.8"
