@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.admin_mixins import ViewOnlyAdminMixin
+from doumen_portal.audit.services import log_action
 from doumen_portal.casework.admin import CaseAdminMixin, DeadlineFilter
 from doumen_portal.exceptions import PortalError
 
@@ -383,9 +384,16 @@ class SurveyAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         survey = get_object_or_404(Survey, pk=pk)
+        content = survey_results_xlsx(survey)
+        log_action(
+            "incubator.survey.export",
+            actor=request.user,
+            obj=survey,
+            payload={"format": "xlsx", "responses": survey.responses.count()},
+            request=request,
+        )
         response = HttpResponse(
-            survey_results_xlsx(survey),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.xlsx"'
         return response

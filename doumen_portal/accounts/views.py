@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from doumen_portal.audit.services import log_action
 from doumen_portal.casework.selectors import timeline_of
 from doumen_portal.casework.views import take_step_from_post
 from doumen_portal.documents.selectors import attachments_of, documents_of
@@ -54,6 +55,7 @@ def real_name_verification(request):
 @login_required
 def personal_data_download(request):
     body = json.dumps(personal_data_of(request.user), ensure_ascii=False, indent=2)
+    log_action("accounts.personal_data.export", actor=request.user, obj=request.user, request=request)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="my-data.json"'
     response["Cache-Control"] = "no-store"
