@@ -68,7 +68,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -221,9 +220,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 REST_FRAMEWORK = {
+    # The portal's expiring, revocable tokens (security.ApiToken) first: a refused token then answers 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "doumen_portal.security.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -362,6 +362,12 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "3/m/ip,30/h/ip",
     "login_failed": "20/m/ip,10/5m/key",
 }
+
+# API tokens (security.ApiToken): valid API_TOKEN_TTL_DAYS from creation; created only by a person who proved
+# who they are within the last 15 minutes (staff: second factor); use recorded at most once a minute.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+API_TOKEN_VERIFICATION_MAX_AGE = timedelta(minutes=15)
+API_TOKEN_USE_INTERVAL = timedelta(minutes=1)
 
 # Second factor (allauth MFA): required of staff before the admin opens (AdminSecondFactorMiddleware).
 MFA_ADAPTER = "doumen_portal.security.mfa.MFAAdapter"

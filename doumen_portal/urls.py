@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/live", views.healthz_live, name="healthz_live"),
     path("accounts/", include("doumen_portal.accounts.urls")),
+    path("accounts/api-tokens/", include("doumen_portal.security.urls")),
     path("accounts/", include("allauth.urls")),
     path("inbox/", include("doumen_portal.notifications.urls")),
     path("files/", include("doumen_portal.documents.urls")),

@@ -45,3 +45,17 @@ class StaffFactory(UserFactory):
                 # A transactional test flushed the groups the migrations created.
                 sync_role_groups()
             self.groups.set([Group.objects.get(name=role) for role in extracted])
+
+
+def api_token(user, *, name="测试脚本", days=90, **fields) -> tuple:
+    """An API token of ``user`` and its key, as the portal page issues them (without the page's checks)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from doumen_portal.security.models import ApiToken, digest_of, new_key
+
+    key = new_key()
+    fields.setdefault("expires_at", timezone.now() + timedelta(days=days))
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[:12], digest=digest_of(key), **fields)
+    return token, key

@@ -107,6 +107,7 @@ PAGES_CITIZEN = ["/my-affairs/", "/accounts/profile/", "/inbox/", "/accounts/ide
 PAGES_UNVERIFIED = ["/accounts/real-name/"]
 PAGES_ANONYMOUS += ["/petitions/progress/"]
 PAGES_CITIZEN += ["/petitions/new/", "/petitions/mine/"]
+PAGES_CITIZEN += ["/accounts/api-tokens/"]
 
 
 @pytest.mark.django_db

@@ -41,6 +41,20 @@ def has_second_factor(request) -> bool:
     return any(record.get("method") == "mfa" for record in records)
 
 
+def verified_recently(request, *, within: float) -> bool:
+    """Did this session's person prove who they are in the last ``within`` seconds?
+
+    Staff must have passed a second factor (TOTP or recovery code); others a login or reauthentication of any
+    kind (password, SMS or e-mail code), since they may have no authenticator app.
+    """
+    records = get_authentication_records(request, request.user)
+    since = time.time() - within
+    wanted = {"mfa"} if request.user.is_staff else None
+    return any(
+        record.get("at", 0) >= since and (wanted is None or record.get("method") in wanted) for record in records
+    )
+
+
 def install_totp(user, *, secret: str) -> Authenticator:
     """Give ``user`` a TOTP authenticator with a known base32 ``secret`` (demo data; replaces any other).
 

@@ -1,10 +1,9 @@
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from tests.conftest import login_with_mfa
-from tests.factories import UserFactory, VerifiedCitizenFactory
+from tests.factories import UserFactory, VerifiedCitizenFactory, api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +24,9 @@ def test_me_returns_the_user_with_the_id_number_masked(client):
 
 def test_me_with_token_authentication(client):
     user = UserFactory()
-    token = Token.objects.create(user=user)
+    _token, key = api_token(user)
 
-    response = client.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {key}")
 
     assert response.status_code == 200
     assert response.json()["username"] == user.username

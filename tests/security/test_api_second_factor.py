@@ -19,14 +19,12 @@ def test_a_staff_session_without_a_second_factor_gets_no_api_powers(client):
 
 
 def test_a_staff_api_token_is_not_affected(client):
-    from rest_framework.authtoken.models import Token
-
     from doumen_portal.accounts.roles import Role
-    from tests.factories import StaffFactory
+    from tests.factories import StaffFactory, api_token
 
-    token = Token.objects.create(user=StaffFactory(roles=[Role.SYSTEM_ADMIN]))
+    _token, key = api_token(StaffFactory(roles=[Role.SYSTEM_ADMIN]))
 
-    response = client.get("/api/v1/identity-corrections/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get("/api/v1/identity-corrections/", HTTP_AUTHORIZATION=f"Token {key}")
 
     assert response.status_code == 200
 
