@@ -52,8 +52,21 @@ def record_login(sender, request, user, **kwargs):
 def record_failed_login(sender, credentials, request=None, **kwargs):
     """user_login_failed receiver; runs after django-axes has counted the failure."""
     key = login_key(request, credentials)
-    payload = {"login": masked_login(key), "locked_out": bool(getattr(request, "axes_locked_out", False))}
+    payload = {
+        "login": masked_login(key),
+        "method": "password",
+        "locked_out": bool(getattr(request, "axes_locked_out", False)),
+    }
     log_action(LOGIN_FAILED, obj=account_of(key), payload=payload, request=request)
+
+
+def record_rejected_login_code(sender, request, user, last_attempt=False, **kwargs):
+    """allauth's login_code_rejected receiver: a wrong SMS or e-mail code at login (the third voids the code).
+
+    allauth sends it only for an existing account; a code for an unknown number can never be right.
+    """
+    payload = {"login": masked_login(user.phone or user.email), "method": "code", "last_attempt": bool(last_attempt)}
+    log_action(LOGIN_FAILED, obj=user, payload=payload, request=request)
 
 
 def record_lockout(sender, request, username=None, ip_address=None, **kwargs):

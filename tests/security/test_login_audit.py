@@ -59,8 +59,26 @@ def test_a_failed_login_is_recorded_against_the_account_with_the_number_masked(o
     [entry] = entries(LOGIN_FAILED)
     assert entry.actor is None
     assert (entry.object_id, entry.ip_address) == (str(owner.pk), "10.30.2.1")
-    assert entry.payload == {"login": "139****5678", "locked_out": False}
+    assert entry.payload == {"login": "139****5678", "method": "password", "locked_out": False}
     assert "13912345678" not in str(entry.payload)
+    assert not entries(LOGIN)
+
+
+def test_wrong_sms_codes_at_login_are_recorded_as_failed_logins(owner, sms_outbox):
+    client = Client()
+    response = client.post(reverse("account_request_login_code"), {"phone": "13912345678"}, REMOTE_ADDR="10.30.7.1")
+    code = re.search(r"(?<!\d)(\d{6})(?!\d)", sms_outbox()[-1]["body"]).group(1)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for _ in range(3):
+        client.post(response["Location"], {"code": wrong}, REMOTE_ADDR="10.30.7.1")
+
+    failures = entries(LOGIN_FAILED)
+    assert [(entry.object_id, entry.ip_address) for entry in failures] == [(str(owner.pk), "10.30.7.1")] * 3
+    assert [entry.payload for entry in failures] == [
+        {"login": "139****5678", "method": "code", "last_attempt": False},
+        {"login": "139****5678", "method": "code", "last_attempt": False},
+        {"login": "139****5678", "method": "code", "last_attempt": True},
+    ]
     assert not entries(LOGIN)
 
 
