@@ -168,3 +168,17 @@ def test_a_failure_that_names_no_account_counts_for_its_address_only():
 
     assert lockout_parameters(request, {"password": WRONG}) == ["ip_address"]
     assert lockout_parameters(request, {"phone": "13912345678"}) == ["username", "ip_address"]
+
+
+def test_the_owner_of_a_locked_account_still_logs_in_by_sms_code(sms_outbox):
+    """The lockout page offers the SMS code: guessing passwords must not keep the owner out."""
+    owner = UserFactory(phone="+8613912345678", password=PASSWORD)
+    for n in range(5):
+        log_in(Client(), "13912345678", WRONG, ip=f"10.27.0.{n}")
+    assert log_in(Client(), "13912345678", PASSWORD, ip="10.27.1.1").status_code == 429
+
+    client = Client()
+    response = log_in_by_code(client, "13912345678", sms_outbox, ip="10.27.1.1")
+
+    assert response.status_code == 302
+    assert logged_in_as(client, owner)
