@@ -99,7 +99,7 @@ def test_failed_and_vanished_messages_are_not_sent(citizen):
 
 
 def test_a_failed_attempt_is_recorded_and_retried_with_backoff(citizen, monkeypatch):
-    monkeypatch.setattr(services, "send_mail", FlakySender(services.send_mail, failures=1))
+    monkeypatch.setattr(services, "_send", FlakySender(services._send, failures=1))
     scheduled = {}
 
     def fake_retry(**kwargs):
@@ -121,8 +121,8 @@ def test_a_failed_attempt_is_recorded_and_retried_with_backoff(citizen, monkeypa
 
 
 def test_the_retry_after_a_transient_failure_sends_once(citizen, monkeypatch):
-    sender = FlakySender(services.send_mail, failures=2)
-    monkeypatch.setattr(services, "send_mail", sender)
+    sender = FlakySender(services._send, failures=2)
+    monkeypatch.setattr(services, "_send", sender)
     message = email_to(citizen)
 
     # Eager mode raises each retry instead of scheduling it; the worker would run it after the countdown.
@@ -139,8 +139,8 @@ def test_the_retry_after_a_transient_failure_sends_once(citizen, monkeypatch):
 
 def test_message_is_marked_failed_after_the_last_attempt(citizen, monkeypatch, settings):
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 5
-    sender = FlakySender(services.send_sms, failures=99)
-    monkeypatch.setattr(services, "send_sms", sender)
+    sender = FlakySender(services._send, failures=99)
+    monkeypatch.setattr(services, "_send", sender)
     message = sms_to(citizen)
 
     for _ in range(4):
@@ -159,7 +159,7 @@ def test_message_is_marked_failed_after_the_last_attempt(citizen, monkeypatch, s
 def test_a_failed_first_attempt_after_commit_does_not_reach_the_request(
     citizen, monkeypatch, sms_outbox, django_capture_on_commit_callbacks, caplog
 ):
-    monkeypatch.setattr(services, "send_sms", FlakySender(services.send_sms, failures=1))
+    monkeypatch.setattr(services, "_send", FlakySender(services._send, failures=1))
 
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(citizen, kind="welcome", context={}, channels=("sms",))
