@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from doumen_portal.notifications.models import OutboxMessage
+from doumen_portal.notifications.services import broker_breaker
 from doumen_portal.notifications.tasks import requeue_pending_outbox
 from doumen_portal.places.models import Town
 from petitions.models import Petition
@@ -77,6 +78,7 @@ def test_filing_stays_fast_while_redis_hangs_and_the_outbox_delivers_afterwards(
     # A minute later beat runs the requeue task (here called in this process, with the minute waived).
     settings.NOTIFICATIONS_REQUEUE_AFTER = 0
     assert requeue_pending_outbox() == messages
+    assert not broker_breaker.is_open  # requests publish again
     wait_until(all_sent, timeout=90, message=worker.log)
     assert len(sms_outbox()) == FILINGS
     assert len(sent_mail()) == FILINGS
