@@ -1,5 +1,6 @@
 """The in-site inbox and the outbox that e-mail and text messages leave through."""
 
+import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -10,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
-    """One message in a person's in-site inbox, already rendered in their language."""
+    """One message in a person's in-site inbox, already rendered in their language.
+
+    Written in the transaction of the change it tells of (``notify``), never by a delivery worker: the
+    inbox holds it exactly once whatever happens to the workers, and its e-mail and text message point
+    back to it (at most one of each, a database constraint on the outbox).
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -123,4 +129,5 @@ class OutboxMessage(models.Model):
         this message carries the same one, so a mail client shows a repeat once. The creation time keeps
         it unique across databases that reuse IDs (a restored backup, a staging copy)."""
         domain = urlsplit(settings.PORTAL_URL).hostname or "localhost"
-        return f"<{self.created_at:%Y%m%d%H%M%S}.{self.pk}.outbox@{domain}>"
+        created = self.created_at.astimezone(datetime.UTC)
+        return f"<{created:%Y%m%d%H%M%S}.{self.pk}.outbox@{domain}>"
