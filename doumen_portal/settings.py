@@ -271,9 +271,16 @@ NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 NOTIFICATIONS_RETRY_DELAY = env.int("NOTIFICATIONS_RETRY_DELAY", default=30)
 NOTIFICATIONS_REQUEUE_AFTER = env.int("NOTIFICATIONS_REQUEUE_AFTER", default=60)
 NOTIFICATIONS_REQUEUE_BATCH = env.int("NOTIFICATIONS_REQUEUE_BATCH", default=500)
-# Publishing after a request's commit makes one connection attempt this short (seconds) and no retries:
-# with the broker down the request finishes and the message waits in the outbox.
+# Publishing after a request's commit waits at most this long (seconds) for the broker, connecting or
+# writing, and never retries: with the broker down or hung the request finishes and the message waits in
+# the outbox. After a failure the process skips publishing for NOTIFICATIONS_BROKER_COOLDOWN seconds.
 NOTIFICATIONS_BROKER_TIMEOUT = env.float("NOTIFICATIONS_BROKER_TIMEOUT", default=2.0)
+NOTIFICATIONS_BROKER_COOLDOWN = env.float("NOTIFICATIONS_BROKER_COOLDOWN", default=30.0)
+# A worker sending a message holds it this long (seconds); if it dies meanwhile, the requeue task sends
+# the message again, with the same idempotency key, once the lease has expired. Longer than any send.
+NOTIFICATIONS_SEND_LEASE = env.int("NOTIFICATIONS_SEND_LEASE", default=300)
+# An SMTP server that stops answering fails the attempt well within the lease.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": NOTIFICATIONS_BROKER_TIMEOUT,
     "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=10.0),

@@ -11,6 +11,10 @@ from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if os.environ.get("EMAIL_FILE_PATH"):
+    # The Celery worker of the integration tests writes e-mail where the test reads it.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 SMS_BACKEND = "doumen_portal.notifications.sms.FileBackend"
 # The Celery worker that integration tests start is told where to write (see tests/integration).
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH") or tempfile.mkdtemp(prefix="doumen-sms-")

@@ -1,5 +1,8 @@
 """The in-site inbox and the outbox that e-mail and text messages leave through."""
 
+import datetime
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -8,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
-    """One message in a person's in-site inbox, already rendered in their language."""
+    """One message in a person's in-site inbox, already rendered in their language.
+
+    Written in the transaction of the change it tells of (``notify``), never by a delivery worker: the
+    inbox holds it exactly once whatever happens to the workers, and its e-mail and text message point
+    back to it (at most one of each, a database constraint on the outbox).
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -43,7 +51,14 @@ class Notification(models.Model):
 class OutboxMessage(models.Model):
     """An e-mail or text message waiting to be sent, written in the transaction of the change that causes
     it. Celery sends it after commit; ``requeue_pending_outbox`` picks up rows a broker or worker outage
-    left pending, so an outage delays a message but never loses it."""
+    left pending, so an outage delays a message but never loses it.
+
+    Delivery is effectively once: a worker claims the row (pending → sending, with a lease, committed)
+    before it sends, sends with the row's own idempotency key (the SMS gateway's out-id, the e-mail's
+    Message-ID), then marks it sent. A worker that dies after the claim leaves the row sending until the
+    lease expires; the requeue task then sends it again with the same key, which the gateway or the mail
+    client recognises as a repeat.
+    """
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
@@ -51,6 +66,7 @@ class OutboxMessage(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -72,6 +88,12 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    lease_expires_at = models.DateTimeField(
+        _("lease expires at"),
+        null=True,
+        blank=True,
+        help_text=_("Until then the worker that claimed the message is sending it; after that it is sent again."),
+    )
     notification = models.ForeignKey(
         Notification,
         on_delete=models.SET_NULL,
@@ -87,6 +109,25 @@ class OutboxMessage(models.Model):
         verbose_name_plural = _("outbox")
         # The requeue task's scan: pending rows, oldest first.
         indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created_idx")]
+        constraints = [
+            # One inbox notification leaves at most once by each channel; with the foreign key, each
+            # outgoing message belongs to at most one inbox row.
+            models.UniqueConstraint(fields=["notification", "channel"], name="outbox_one_per_notification_channel")
+        ]
 
     def __str__(self):
         return f"{self.get_channel_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def idempotency_key(self) -> str:
+        """The SMS gateway's out-id: the same for every attempt at this message."""
+        return str(self.pk)
+
+    @property
+    def email_message_id(self) -> str:
+        """A stable Message-ID, shaped like ``make_msgid()``'s but derived from the row: every attempt at
+        this message carries the same one, so a mail client shows a repeat once. The creation time keeps
+        it unique across databases that reuse IDs (a restored backup, a staging copy)."""
+        domain = urlsplit(settings.PORTAL_URL).hostname or "localhost"
+        created = self.created_at.astimezone(datetime.UTC)
+        return f"<{created:%Y%m%d%H%M%S}.{self.pk}.outbox@{domain}>"

@@ -2,17 +2,24 @@
 
 A notification is written in the transaction of the change that causes it (an inbox row and one outbox
 row per channel); delivery tasks are published only after that transaction commits. Publishing never
-fails the change: when the broker is down the outbox rows stay pending and ``requeue_stuck_messages``
-(run every minute by beat) publishes them again once it is back.
+fails the change, nor holds it up for long: it waits at most ``NOTIFICATIONS_BROKER_TIMEOUT`` for the
+broker, and after a failure the process stops trying for ``NOTIFICATIONS_BROKER_COOLDOWN`` seconds (see
+``BrokerBreaker``). The outbox rows stay pending and ``requeue_stuck_messages`` (run every minute by
+beat) publishes them again once the broker is back.
+
+Each message is delivered effectively once (``send_outbox_message``): claimed with a lease, sent with its
+own idempotency key, then marked sent.
 """
 
 import logging
+import threading
+import time
 from datetime import timedelta
 
 import redis.exceptions
 from celery.exceptions import Retry
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Q
 from django.template import Context
@@ -33,6 +40,8 @@ CHANNELS = ("inbox", "email", "sms")
 # What publishing to an unreachable broker raises: kombu wraps transport errors in OperationalError;
 # the others cover a connection that breaks outside kombu's wrapper.
 BROKER_ERRORS = (OperationalError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+Status = OutboxMessage.Status
 
 
 class DeliveryFailed(Exception):
@@ -125,40 +134,101 @@ def enqueue_delivery_on_commit(message_ids) -> None:
     transaction.on_commit(publish_outbox_messages, robust=True)
 
 
-def enqueue_delivery(message_ids) -> int:
+class BrokerBreaker:
+    """A circuit breaker in front of the broker, one per process.
+
+    A hung broker (a frozen Redis answers the TCP handshake and then nothing) would cost every request
+    that publishes the full broker timeout, and the web workers would queue behind each other. After a
+    failed publish the breaker opens: for ``NOTIFICATIONS_BROKER_COOLDOWN`` seconds requests skip
+    publishing and leave their messages to the requeue task. Then one caller tries again (the others
+    still skip while it does); its success closes the breaker, its failure opens it for another cooldown.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._open_until = 0.0  # time.monotonic(); 0 while closed
+
+    def allow(self) -> bool:
+        """Whether this caller may publish now."""
+        with self._lock:
+            if not self._open_until:
+                return True
+            now = time.monotonic()
+            if now < self._open_until:
+                return False
+            # Half-open: this caller tries; the others skip until it has succeeded or failed.
+            self._open_until = now + settings.NOTIFICATIONS_BROKER_COOLDOWN
+            return True
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self._open_until)
+
+    def failed(self) -> None:
+        with self._lock:
+            self._open_until = time.monotonic() + settings.NOTIFICATIONS_BROKER_COOLDOWN
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._open_until = 0.0
+
+
+broker_breaker = BrokerBreaker()
+
+
+def _publishing_connection(app):
+    """A broker connection of its own whose every wait (connecting, each command) is bounded by
+    ``NOTIFICATIONS_BROKER_TIMEOUT``: the shared pool's connections use the workers' longer socket
+    timeout (``CELERY_BROKER_SOCKET_TIMEOUT``), which a request must not wait for."""
+    timeout = settings.NOTIFICATIONS_BROKER_TIMEOUT
+    return app.connection_for_write(
+        connect_timeout=timeout,
+        transport_options={"socket_connect_timeout": timeout, "socket_timeout": timeout, "retry_on_timeout": False},
+    )
+
+
+def enqueue_delivery(message_ids, *, use_breaker: bool = True) -> int:
     """Publish one delivery task per outbox message and return how many were published.
 
-    A broker outage is logged, never raised, and costs at most one short connection attempt
-    (``NOTIFICATIONS_BROKER_TIMEOUT``) instead of kombu's retry loop, so a request never hangs on it; the
-    rows stay pending for the requeue task.
+    A broker outage is logged, never raised, and costs at most ``NOTIFICATIONS_BROKER_TIMEOUT`` (no
+    retries); the rows stay pending for the requeue task. With ``use_breaker`` (requests), nothing is
+    tried while ``broker_breaker`` is open; the requeue task, which runs in the background, always tries.
     """
     from .tasks import deliver_outbox_message
 
     message_ids = list(message_ids)
     app = deliver_outbox_message.app
+    if app.conf.task_always_eager:
+        # Development and unit tests: no broker, the task runs here and now. Eager mode raises a retry
+        # instead of scheduling it; the failed attempt is on the row and the requeue task retries it.
+        for message_id in message_ids:
+            try:
+                deliver_outbox_message.delay(message_id)
+            except Retry as retry:
+                logger.warning("Outbox message %s not sent yet: %s", message_id, retry)
+        return len(message_ids)
+    if use_breaker and not broker_breaker.allow():
+        logger.info("Broker recently unreachable: %d outbox message(s) left to the requeue task.", len(message_ids))
+        return 0
     published = 0
     try:
-        if app.conf.task_always_eager:
-            # Development and unit tests: no broker, the task runs here and now. Eager mode raises a retry
-            # instead of scheduling it; the failed attempt is on the row and the requeue task retries it.
-            for message_id in message_ids:
-                try:
-                    deliver_outbox_message.delay(message_id)
-                except Retry as retry:
-                    logger.warning("Outbox message %s not sent yet: %s", message_id, retry)
-                published += 1
-            return published
-        with app.producer_or_acquire() as producer:
-            producer.connection.ensure_connection(max_retries=0, timeout=settings.NOTIFICATIONS_BROKER_TIMEOUT)
+        with _publishing_connection(app) as broker:
+            broker.ensure_connection(max_retries=0, timeout=settings.NOTIFICATIONS_BROKER_TIMEOUT)
+            producer = app.amqp.Producer(broker)
             for message_id in message_ids:
                 deliver_outbox_message.apply_async(args=[message_id], producer=producer, retry=False)
                 published += 1
     except BROKER_ERRORS as exc:
+        broker_breaker.failed()
         logger.warning(
-            "Broker unreachable (%s): %d outbox message(s) stay pending until the requeue task sends them.",
+            "Broker unreachable (%s): %d outbox message(s) stay pending until the requeue task sends them; "
+            "no publishing for %s s.",
             exc,
             len(message_ids) - published,
+            settings.NOTIFICATIONS_BROKER_COOLDOWN,
         )
+    else:
+        broker_breaker.succeeded()
     return published
 
 
@@ -168,56 +238,105 @@ def _lock_options() -> dict:
 
 
 def _send(message: OutboxMessage) -> None:
+    """Hand the message to its channel with its idempotency key: every attempt at one outbox row carries
+    the same key, so the SMS gateway and mail clients recognise a repeat."""
     if message.channel == OutboxMessage.Channel.EMAIL:
-        send_mail(message.subject, message.body, None, [message.to_address], fail_silently=False)
+        EmailMessage(
+            message.subject, message.body, None, [message.to_address], headers={"Message-ID": message.email_message_id}
+        ).send(fail_silently=False)
     elif message.channel == OutboxMessage.Channel.SMS:
-        send_sms(message.to_address, message.body)
+        send_sms(message.to_address, message.body, out_id=message.idempotency_key)
     else:
         raise ValueError(f"unknown channel {message.channel!r}")
 
 
-def send_outbox_message(message_id: int) -> OutboxMessage | None:
-    """Send one pending outbox message and mark it sent; safe to call any number of times.
+def claim_outbox_message(message_id: int) -> OutboxMessage | None:
+    """Take a message for one delivery attempt: pending → sending, with a lease, committed before the send.
 
-    Returns None when there is nothing to do: the message is already sent or failed, is gone, or another
-    worker holds it. The row stays locked while it is sent, so a message published twice (the requeue
-    task and the original, or a redelivery) goes out once. A failed attempt is recorded; the message
-    stays pending and ``DeliveryFailed`` is raised for the task to retry, until
-    ``NOTIFICATIONS_MAX_ATTEMPTS`` attempts have failed and the message is marked failed.
+    A message already sending is claimed again only once its lease has expired (its worker died, or
+    lost its connection, before marking it). Returns None when there is nothing to claim: the message
+    is sent, failed, gone, or held by another worker. A message whose last allowed attempt never came
+    back is marked failed instead of being tried for ever.
     """
-    # The send happens inside this short transaction on purpose: it holds only this outbox row's lock,
-    # which is what keeps a second task for the same message from sending it again meanwhile. (The
-    # business change that caused the message committed long before.)
+    now = timezone.now()
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(**_lock_options())
-            .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
+            .filter(pk=message_id)
+            .filter(Q(status=Status.PENDING) | Q(status=Status.SENDING, lease_expires_at__lte=now))
             .first()
         )
         if message is None:
             return None
+        if message.status == Status.SENDING and message.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+            message.status = Status.FAILED
+            message.lease_expires_at = None
+            message.last_error = "WorkerLost: the last attempt did not finish; it may have been delivered"
+            message.save(update_fields=["status", "lease_expires_at", "last_error"])
+            logger.error("Outbox message %s failed: its last attempt did not finish.", message.pk)
+            return None
+        message.status = Status.SENDING
         message.attempts += 1
-        message.last_attempt_at = timezone.now()
-        try:
-            _send(message)
-        except Exception as exc:
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
-                message.status = OutboxMessage.Status.FAILED
-            message.save(update_fields=["attempts", "last_attempt_at", "last_error", "status"])
-        else:
-            message.status = OutboxMessage.Status.SENT
-            message.sent_at = timezone.now()
-            message.last_error = ""
-            message.save(update_fields=["attempts", "last_attempt_at", "last_error", "status", "sent_at"])
-            return message
-    # The failed attempt is committed before the task schedules its retry.
-    if message.status == OutboxMessage.Status.FAILED:
-        logger.error(
-            "Outbox message %s failed after %d attempts; see its last error in the admin.", message.pk, message.attempts
+        message.last_attempt_at = now
+        message.lease_expires_at = now + timedelta(seconds=settings.NOTIFICATIONS_SEND_LEASE)
+        message.save(update_fields=["status", "attempts", "last_attempt_at", "lease_expires_at"])
+    return message
+
+
+def mark_outbox_message_sent(message: OutboxMessage) -> OutboxMessage:
+    """Record that the channel accepted ``message``. Whoever holds the lease now, the message went out:
+    a second worker that claimed it after an expired lease sends it with the same key, to no effect."""
+    message.status = Status.SENT
+    message.sent_at = timezone.now()
+    message.last_error = ""
+    message.lease_expires_at = None
+    OutboxMessage.objects.filter(pk=message.pk).exclude(status=Status.SENT).update(
+        status=message.status, sent_at=message.sent_at, last_error="", lease_expires_at=None
+    )
+    return message
+
+
+def _record_failure(message: OutboxMessage, exc: Exception) -> bool:
+    """Record a failed attempt: back to pending for a retry, or failed after the last attempt. Returns
+    False when another worker has claimed the message since (our lease expired): its attempt decides."""
+    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    message.status = Status.FAILED if message.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS else Status.PENDING
+    message.lease_expires_at = None
+    # The attempt count is the claim's fencing token: it changes when someone else claims the message.
+    return bool(
+        OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING, attempts=message.attempts).update(
+            status=message.status, last_error=message.last_error, lease_expires_at=None
         )
-        return message
-    raise DeliveryFailed(message)
+    )
+
+
+def send_outbox_message(message_id: int) -> OutboxMessage | None:
+    """Send one outbox message and mark it sent; safe to call any number of times.
+
+    Three steps, each committed on its own: claim (``claim_outbox_message``), send with the message's
+    idempotency key, mark sent. No transaction is open while the channel is talked to, and a worker
+    killed at any point leaves the message either pending, sending under a lease that expires (the
+    requeue task then sends it again with the same key), or sent. Returns None when there is nothing to
+    do. A failed attempt is recorded; the message goes back to pending and ``DeliveryFailed`` is raised
+    for the task to retry, until ``NOTIFICATIONS_MAX_ATTEMPTS`` attempts have failed and it is marked failed.
+    """
+    message = claim_outbox_message(message_id)
+    if message is None:
+        return None
+    try:
+        _send(message)
+    except Exception as exc:
+        if not _record_failure(message, exc):
+            return None
+        if message.status == Status.FAILED:
+            logger.error(
+                "Outbox message %s failed after %d attempts; see its last error in the admin.",
+                message.pk,
+                message.attempts,
+            )
+            return message
+        raise DeliveryFailed(message) from exc
+    return mark_outbox_message_sent(message)
 
 
 def retry_delay(attempts: int) -> int:
@@ -226,22 +345,27 @@ def retry_delay(attempts: int) -> int:
 
 
 def requeue_stuck_messages(*, now=None, limit: int | None = None) -> int:
-    """Publish again the pending messages nobody is working on; returns how many were published.
+    """Publish again the messages nobody is working on; returns how many were published.
 
     A message is stuck when it has waited ``NOTIFICATIONS_REQUEUE_AFTER`` seconds without a first attempt
-    (its publish was lost to a broker or worker outage), or when its last attempt is older than the
-    longest retry delay plus that margin (the scheduled retry was lost). Oldest first, in a bounded batch.
+    (its publish was lost to a broker or worker outage), when its last attempt is older than the longest
+    retry delay plus that margin (the scheduled retry was lost), or when it is sending under an expired
+    lease (its worker died mid-delivery; it is sent again with the same key). Oldest first, in a bounded
+    batch. The requeue runs in the background, so it tries the broker even while the breaker is open.
     """
     now = now or timezone.now()
     after = timedelta(seconds=settings.NOTIFICATIONS_REQUEUE_AFTER)
     retry_window = timedelta(seconds=retry_delay(settings.NOTIFICATIONS_MAX_ATTEMPTS)) + after
+    pending = Q(status=Status.PENDING, created_at__lte=now - after) & (
+        Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lte=now - retry_window)
+    )
+    abandoned = Q(status=Status.SENDING, lease_expires_at__lte=now)
     message_ids = list(
-        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, created_at__lte=now - after)
-        .filter(Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lte=now - retry_window))
+        OutboxMessage.objects.filter(pending | abandoned)
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[: limit or settings.NOTIFICATIONS_REQUEUE_BATCH]
     )
-    return enqueue_delivery(message_ids) if message_ids else 0
+    return enqueue_delivery(message_ids, use_breaker=False) if message_ids else 0
 
 
 def requeue_messages(message_ids, *, by) -> int:
@@ -250,14 +374,12 @@ def requeue_messages(message_ids, *, by) -> int:
     with transaction.atomic():
         ids = list(
             OutboxMessage.objects.filter(pk__in=list(message_ids))
-            .exclude(status=OutboxMessage.Status.SENT)
+            .exclude(status=Status.SENT)
             .values_list("pk", flat=True)
         )
         if not ids:
             return 0
-        OutboxMessage.objects.filter(pk__in=ids, status=OutboxMessage.Status.FAILED).update(
-            status=OutboxMessage.Status.PENDING, attempts=0
-        )
+        OutboxMessage.objects.filter(pk__in=ids, status=Status.FAILED).update(status=Status.PENDING, attempts=0)
         log_action("notifications.outbox.requeue", actor=by, payload={"message_ids": ids})
         enqueue_delivery_on_commit(ids)
     return len(ids)

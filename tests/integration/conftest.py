@@ -5,7 +5,7 @@ import pytest
 
 from tests.conftest import require
 
-from .processes import CeleryWorker, RedisServer, celery_app_using, database_url
+from .processes import CeleryWorker, RedisServer, celery_app_using, database_url, read_mail_files
 
 
 @pytest.fixture
@@ -27,20 +27,47 @@ def private_redis(tmp_path):
     server.stop()
 
 
+@pytest.fixture(autouse=True)
+def _closed_broker_breaker():
+    """Each test starts with the publishing circuit breaker closed, whatever the previous test tripped."""
+    from doumen_portal.notifications.services import broker_breaker
+
+    broker_breaker.succeeded()
+    yield
+    broker_breaker.succeeded()
+
+
 @pytest.fixture
-def start_worker(worker_database_url, sms_outbox, settings, tmp_path):
-    """Starts Celery workers on a broker; they write text messages where ``sms_outbox`` reads them.
+def worker_mail(tmp_path):
+    """The e-mails the workers sent during the test (Django's file-based backend, in a fresh folder)."""
+    directory = tmp_path / "mail"
+    directory.mkdir()
+    return directory
+
+
+@pytest.fixture
+def sent_mail(worker_mail):
+    """Reads the e-mails the workers sent, oldest first."""
+    return lambda: read_mail_files(worker_mail)
+
+
+@pytest.fixture
+def start_worker(worker_database_url, sms_outbox, worker_mail, settings, tmp_path):
+    """Starts Celery workers on a broker; they write text messages where ``sms_outbox`` reads them, and
+    e-mail where ``sent_mail`` does.
 
     Teardown stops them before the database fixture flushes the tables they use.
     """
     workers = []
 
-    def start(broker_url: str) -> CeleryWorker:
+    def start(broker_url: str, **options) -> CeleryWorker:
         worker = CeleryWorker(
             broker_url=broker_url,
             database_url=worker_database_url,
             sms_file_path=settings.SMS_FILE_PATH,
+            email_file_path=str(worker_mail),
             log_path=tmp_path / f"worker-{len(workers)}.log",
+            **options,
         )
         workers.append(worker)
         worker.start()

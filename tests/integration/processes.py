@@ -1,6 +1,7 @@
 """Real services for integration tests: a private redis-server, a Celery worker process, and pointing the
 test process's Celery app at a broker. Every process started here is stopped by its own handle."""
 
+import email
 import os
 import shutil
 import signal
@@ -83,8 +84,17 @@ class RedisServer:
         except redis.exceptions.ConnectionError:
             return False
 
+    def freeze(self) -> None:
+        """SIGSTOP: the server keeps its port and the kernel still completes TCP handshakes, but nothing
+        answers, as with a Redis hung on a slow disk or swapped out."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.process is not None:
+            self.thaw()  # a frozen process would not act on SIGTERM
             _stop(self.process)
             self.process = None
 
@@ -101,29 +111,48 @@ def database_url(settings_dict: dict) -> str:
 
 class CeleryWorker:
     """``celery -A doumen_portal worker`` in a subprocess with the test settings, the test database and the
-    given broker; text messages go to ``sms_file_path`` where the test reads them."""
+    given broker; text messages go to ``sms_file_path`` and e-mail to ``email_file_path`` where the test
+    reads them. ``app`` names another Celery app module (a test one) and ``env`` adds settings."""
 
-    def __init__(self, *, broker_url: str, database_url: str, sms_file_path: str, log_path: Path):
+    def __init__(
+        self,
+        *,
+        broker_url: str,
+        database_url: str,
+        sms_file_path: str,
+        email_file_path: str,
+        log_path: Path,
+        app: str = "doumen_portal",
+        env: dict[str, str] | None = None,
+    ):
         self.broker_url = broker_url
         self.database_url = database_url
         self.sms_file_path = sms_file_path
+        self.email_file_path = email_file_path
         self.log_path = log_path
+        self.app = app
+        self.extra_env = env or {}
         self.name = f"notifications-test-{uuid.uuid4().hex[:8]}@%h"
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30) -> None:
         celery = Path(sys.executable).with_name("celery")
-        env = os.environ | {
-            "DJANGO_SETTINGS_MODULE": "doumen_portal.test_settings",
-            "DATABASE_URL": self.database_url,
-            "CELERY_BROKER_URL": self.broker_url,
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "SMS_FILE_PATH": self.sms_file_path,
-            "PYTHONPATH": str(settings.BASE_DIR),
-        }
+        env = (
+            os.environ
+            | {
+                "DJANGO_SETTINGS_MODULE": "doumen_portal.test_settings",
+                "DATABASE_URL": self.database_url,
+                "CELERY_BROKER_URL": self.broker_url,
+                "CELERY_TASK_ALWAYS_EAGER": "false",
+                "SMS_FILE_PATH": self.sms_file_path,
+                "EMAIL_FILE_PATH": self.email_file_path,
+                "PYTHONPATH": str(settings.BASE_DIR),
+            }
+            | self.extra_env
+        )
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [str(celery), "-A", "doumen_portal", "worker", "--pool=solo", "--concurrency=1", "-l", "info"]
+                [str(celery), "-A", self.app, "worker", "--pool=solo", "--concurrency=1", "-l", "info"]
                 + ["--without-gossip", "--without-mingle", "--without-heartbeat", "-n", self.name],
                 cwd=settings.BASE_DIR,
                 env=env,
@@ -141,10 +170,27 @@ class CeleryWorker:
     def log(self) -> str:
         return _tail(self.log_path)
 
+    def wait_for_exit(self, timeout: float) -> int:
+        """Wait until the worker process ends by itself; returns its exit code (-9: SIGKILL)."""
+        wait_until(lambda: self.process.poll() is not None, timeout=timeout, message=self.log)
+        return self.process.returncode
+
     def stop(self) -> None:
         if self.process is not None:
             _stop(self.process)
             self.process = None
+
+
+def read_mail_files(directory) -> list[email.message.Message]:
+    """The e-mails Django's file-based backend wrote into ``directory`` (one file per connection, each
+    message followed by a line of 79 dashes), oldest file first."""
+    separator = "\n" + "-" * 79 + "\n"
+    messages = []
+    for path in sorted(Path(directory).glob("*.log")):
+        for chunk in path.read_text(encoding="utf-8").split(separator):
+            if chunk.strip():
+                messages.append(email.message_from_string(chunk))
+    return messages
 
 
 def _reset_broker_pools(app) -> None:

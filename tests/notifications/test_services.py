@@ -4,13 +4,14 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from doumen_portal.audit.models import AuditEntry
 from doumen_portal.exceptions import NotPermitted
 from doumen_portal.notifications.models import Notification, OutboxMessage
 from doumen_portal.notifications.services import (
+    broker_breaker,
     mark_all_notifications_read,
     mark_notification_read,
     notify,
@@ -249,3 +250,52 @@ def test_no_text_message_goes_to_an_unconfirmed_number():
     notify(person, kind="welcome", context={})
 
     assert not OutboxMessage.objects.filter(recipient=person, channel="sms").exists()
+
+
+def test_after_a_broker_failure_requests_skip_publishing_until_the_cooldown_ends(
+    owner, django_capture_on_commit_callbacks, caplog, settings
+):
+    settings.NOTIFICATIONS_BROKER_COOLDOWN = 0.5
+    with (
+        celery_app_using(f"redis://127.0.0.1:{free_port()}/0"),
+        caplog.at_level(logging.INFO, logger="doumen_portal.notifications"),
+    ):
+        for _ in range(3):
+            with django_capture_on_commit_callbacks(execute=True):
+                notify(owner, kind="welcome", context={}, channels=("sms",))
+        assert caplog.text.count("Broker unreachable") == 1
+        assert caplog.text.count("Broker recently unreachable") == 2
+
+        time.sleep(0.6)
+        with django_capture_on_commit_callbacks(execute=True):
+            notify(owner, kind="welcome", context={}, channels=("sms",))
+
+    # After the cooldown one request tries again (and finds the broker still down).
+    assert caplog.text.count("Broker unreachable") == 2
+    assert list(OutboxMessage.objects.values_list("status", flat=True)) == [Status.PENDING] * 4
+
+
+def test_the_requeue_task_tries_the_broker_even_while_requests_skip_it(owner, caplog):
+    lost = outbox_row(owner)
+    with (
+        celery_app_using(f"redis://127.0.0.1:{free_port()}/0"),
+        caplog.at_level(logging.INFO, logger="doumen_portal.notifications"),
+    ):
+        broker_breaker.failed()
+        assert requeue_stuck_messages() == 0
+
+    assert "Broker unreachable" in caplog.text
+    assert "recently unreachable" not in caplog.text
+    lost.refresh_from_db()
+    assert (lost.status, lost.attempts) == (Status.PENDING, 0)
+
+
+def test_a_notification_leaves_at_most_once_by_each_channel(owner):
+    notification = notify(owner, kind="welcome", context={}, channels=("inbox", "email"))
+    email = OutboxMessage.objects.get(notification=notification)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutboxMessage.objects.create(
+            channel=email.channel, recipient=owner, to_address=email.to_address, body="Again", notification=notification
+        )
+    assert OutboxMessage.objects.filter(notification=notification).count() == 1
