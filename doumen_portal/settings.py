@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "doumen_portal.casework",
     "doumen_portal.notifications",
     "doumen_portal.documents",
+    "doumen_portal.cache",
     "incubator",
     "petitions",
     "smallbiz",
@@ -138,7 +139,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Rate limits live in the cache. While Redis is stopped or hangs (short timeouts), the cache falls back to
+    # a database table that all web processes share (doumen_portal.cache.backends), never to an error page.
+    CACHES = {
+        "default": {
+            "BACKEND": "doumen_portal.cache.backends.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_AFTER": 15},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
