@@ -167,6 +167,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "doumen_portal.security.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
+# Database sessions whose save reconnects once when the connection was lost after the request committed.
+SESSION_ENGINE = "doumen_portal.security.session_store"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
