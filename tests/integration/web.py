@@ -131,3 +131,109 @@ class Browser:
 
 def nginx_available() -> bool:
     return shutil.which("nginx") is not None or Path("/usr/sbin/nginx").exists()
+
+
+class NginxServer:
+    """Debian's nginx with the shipped site (deploy/nginx/doumen-portal.conf) in front of ``upstream_port``: the
+    site as shipped, except for its ports, a throw-away certificate, and paths inside ``work_dir``."""
+
+    def __init__(self, *, upstream_port: int, work_dir: Path):
+        self.port = free_port()
+        self.url = f"https://127.0.0.1:{self.port}"
+        self.upstream_port = upstream_port
+        self.work_dir = work_dir
+        self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def binary() -> str:
+        return shutil.which("nginx") or "/usr/sbin/nginx"
+
+    def render_site(self) -> str:
+        site = (DEPLOY / "nginx" / "doumen-portal.conf").read_text()
+        replacements = {
+            "server 127.0.0.1:8000;": f"server 127.0.0.1:{self.upstream_port};",
+            "listen 443 ssl http2;": f"listen 127.0.0.1:{self.port} ssl http2;",
+            "listen [::]:443 ssl http2;": "",
+            "listen 80;": f"listen 127.0.0.1:{free_port()};",
+            "listen [::]:80;": "",
+            "/etc/ssl/doumen/": f"{self.work_dir}/",
+            "/var/log/nginx/": f"{self.work_dir}/",
+        }
+        for shipped, here in replacements.items():
+            assert shipped in site, f"the shipped site no longer has {shipped!r}"
+            site = site.replace(shipped, here)
+        return site
+
+    def _certificate(self) -> None:
+        import datetime
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "portal.example.cn")])
+        now = datetime.datetime.now(datetime.UTC)
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .sign(key, hashes.SHA256())
+        )
+        (self.work_dir / "fullchain.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+        (self.work_dir / "privkey.pem").write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+
+    def start(self, timeout: float = 15) -> None:
+        import getpass
+
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        self._certificate()
+        (self.work_dir / "site.conf").write_text(self.render_site())
+        user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
+        (self.work_dir / "nginx.conf").write_text(
+            f"""{user}
+worker_processes 1;
+pid {self.work_dir}/nginx.pid;
+error_log {self.work_dir}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    client_body_temp_path {self.work_dir}/client_body;
+    proxy_temp_path {self.work_dir}/proxy;
+    fastcgi_temp_path {self.work_dir}/fastcgi;
+    uwsgi_temp_path {self.work_dir}/uwsgi;
+    scgi_temp_path {self.work_dir}/scgi;
+    include {self.work_dir}/site.conf;
+}}
+"""
+        )
+        self.process = subprocess.Popen(
+            [self.binary(), "-p", str(self.work_dir), "-c", str(self.work_dir / "nginx.conf"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.work_dir / "stderr.log", "ab"),  # noqa: SIM115 (closed with the process)
+            start_new_session=True,
+        )
+        wait_until(self._answers, timeout=timeout, message=lambda: _tail(self.work_dir / "error.log"))
+
+    def _answers(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"nginx exited:\n{_tail(self.work_dir / 'stderr.log')}")
+        try:
+            return Browser(self.url, timeout=2, verify_tls=False).get("/healthz/live").status == 200
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop(self.process, grace=5)
+            self.process = None
