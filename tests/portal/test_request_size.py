@@ -45,6 +45,16 @@ def test_a_body_declared_above_the_limit_is_refused_with_a_translated_page_befor
     assert not Petition.objects.exists()
 
 
+def test_the_refusal_page_follows_the_chosen_language(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = client.post(reverse("petitions:lookup"), {}, CONTENT_LENGTH=str(settings.REQUEST_BODY_MAX_BYTES + 1))
+
+    assert response.status_code == 413
+    assert '<html lang="en">' in response.content.decode()
+    assert "Upload too large" in response.content.decode()
+
+
 def test_files_above_the_total_per_request_are_refused_on_the_form(client, citizen, town, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.ATTACHMENT_MAX_REQUEST_BYTES = len(scan().read()) + 1  # one file fits, two do not
