@@ -53,3 +53,68 @@ class RateLimitedMiddleware:
         if isinstance(exception, RateLimited):
             return respond_429(request)
         return None
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body larger than the portal reads, before anything reads it.
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE covers form fields, not files: without this a form with five file
+    inputs took whatever arrived. A declared body above REQUEST_BODY_MAX_BYTES (the files of one request
+    plus the form fields; the proxy's limit is the same) answers 413; on the API, a JSON body above
+    DATA_UPLOAD_MAX_MEMORY_SIZE answers the API's JSON 400, never an HTML page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_BODY_MAX_BYTES:
+            return self._too_large(request)
+        if _is_api(request) and not _is_multipart(request) and length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return self._api_body_too_large()
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import RequestDataTooBig
+
+        # A body without a declared length is counted as it is read: the same answer when it overflows.
+        if isinstance(exception, RequestDataTooBig) and _is_api(request):
+            return self._api_body_too_large()
+        return None
+
+    @staticmethod
+    def _too_large(request):
+        from django.http import JsonResponse
+        from django.shortcuts import render
+        from django.template.defaultfilters import filesizeformat
+        from django.utils.translation import gettext
+
+        total = filesizeformat(settings.ATTACHMENT_MAX_REQUEST_BYTES)
+        each = filesizeformat(settings.ATTACHMENT_MAX_BYTES)
+        if _is_api(request):
+            detail = gettext("The request is too large: files sent at once may total at most %(total)s.")
+            return JsonResponse({"detail": detail % {"total": total}, "code": "request_too_large"}, status=413)
+        return render(request, "413.html", {"total": total, "each": each}, status=413)
+
+    @staticmethod
+    def _api_body_too_large():
+        from django.http import JsonResponse
+        from django.template.defaultfilters import filesizeformat
+        from django.utils.translation import gettext
+
+        detail = gettext("The request body is too large: at most %(limit)s.") % {
+            "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        }
+        return JsonResponse({"detail": detail, "code": "request_too_large"}, status=400)
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def _is_multipart(request) -> bool:
+    return request.META.get("CONTENT_TYPE", "").startswith("multipart/")

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "doumen_portal.casework",
     "doumen_portal.notifications",
     "doumen_portal.documents",
+    "doumen_portal.cache",
     "incubator",
     "petitions",
     "smallbiz",
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "doumen_portal.middleware.PortalLanguageMiddleware",
+    "doumen_portal.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -137,7 +139,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Rate limits live in the cache. While Redis is stopped or hangs (short timeouts), the cache falls back to
+    # a database table that all web processes share (doumen_portal.cache.backends), never to an error page.
+    CACHES = {
+        "default": {
+            "BACKEND": "doumen_portal.cache.backends.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_AFTER": 15},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -157,6 +167,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "doumen_portal.security.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
+# Database sessions whose save reconnects once when the connection was lost after the request committed.
+SESSION_ENGINE = "doumen_portal.security.session_store"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
@@ -313,8 +325,12 @@ PDF_CJK_FONT = env("PDF_CJK_FONT", default="/usr/share/fonts/opentype/noto/NotoS
 PDF_CJK_FONT_FACE = env("PDF_CJK_FONT_FACE", default="NotoSansCJKsc-Regular")
 PDF_CJK_FONT_BOLD = env("PDF_CJK_FONT_BOLD", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
 PDF_CJK_FONT_BOLD_FACE = env("PDF_CJK_FONT_BOLD_FACE", default="NotoSansCJKsc-Bold")
-# Largest accepted upload; the reverse proxy's request body limit must be a little above it.
+# Largest accepted upload (each file), and all the files of one request together (the petition form takes five).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_MAX_REQUEST_BYTES = env.int("ATTACHMENT_MAX_REQUEST_BYTES", default=20 * 1024 * 1024)
+# The largest request body the portal reads (413 above it): those files plus 1 MiB of form fields. The proxy's
+# body limit is the same (deploy/nginx/doumen-portal.conf: client_max_body_size 21m).
+REQUEST_BODY_MAX_BYTES = ATTACHMENT_MAX_REQUEST_BYTES + 1024 * 1024
 # Stored uploads are never executable and not world-readable; they are served only by permission-checked views.
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750

@@ -24,6 +24,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from doumen_portal.api_mixins import CreateInTransactionMixin
 from doumen_portal.casework.api import CaseStepsMixin
 from doumen_portal.exceptions import InvalidInput, NotPermitted
 from doumen_portal.places.models import Town
@@ -162,7 +163,7 @@ class IncubationApplicationSerializer(serializers.ModelSerializer):
 
 
 class IncubationApplicationViewSet(
-    CaseStepsMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    CaseStepsMixin, CreateInTransactionMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
     """Incubation applications: representatives see and file their organizations'; staff see all.
 
@@ -243,7 +244,7 @@ class ResourceBookingSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "created_at"]
 
 
-class ResourceBookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ResourceBookingViewSet(CreateInTransactionMixin, viewsets.ReadOnlyModelViewSet):
     """Bookings of shared rooms and equipment: representatives see and make their organizations';
     an overlapping slot is refused with 409."""
 
@@ -427,7 +428,7 @@ class DowngradeInputSerializer(serializers.Serializer):
 
 
 class GradingApplicationViewSet(
-    CaseStepsMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    CaseStepsMixin, CreateInTransactionMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
     """Grading applications: representatives see and file their organizations'; staff see all.
 

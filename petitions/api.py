@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from doumen_portal.api_mixins import CreateInTransactionMixin
 from doumen_portal.casework.api import CaseStepsMixin
 from doumen_portal.places.models import Town, Village
 
@@ -85,7 +87,7 @@ class PetitionTransitionSerializer(serializers.Serializer):
     )
 
 
-class PetitionViewSet(CaseStepsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class PetitionViewSet(CaseStepsMixin, CreateInTransactionMixin, viewsets.ReadOnlyModelViewSet):
     """Petitions: citizens file and follow their own; agents see theirs and the unassigned queue;
     supervisors and district leaders see all."""
 
@@ -126,17 +128,19 @@ class PetitionViewSet(CaseStepsMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         petition = self.get_object()
         data = PetitionTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        petition = take_step(
-            petition,
-            data.validated_data["action"],
-            by=request.user,
-            note=data.validated_data["note"],
-            legal_channel=data.validated_data["legal_channel"],
-            forwarded_to=data.validated_data["forwarded_to"],
-            days=data.validated_data.get("days"),
-            request=request,
-        )
-        return Response(self.get_serializer(petition).data)
+        with transaction.atomic():  # the answer is read before the step commits (doumen_portal.api_mixins)
+            petition = take_step(
+                petition,
+                data.validated_data["action"],
+                by=request.user,
+                note=data.validated_data["note"],
+                legal_channel=data.validated_data["legal_channel"],
+                forwarded_to=data.validated_data["forwarded_to"],
+                days=data.validated_data.get("days"),
+                request=request,
+            )
+            answer = self.get_serializer(petition).data
+        return Response(answer)
 
     @extend_schema(
         parameters=[OpenApiParameter("year", int, description="Calendar year, e.g. 2025")],
@@ -178,5 +182,7 @@ class ConsultationViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewse
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        consultation = record_consultation(by=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(consultation).data, status=status.HTTP_201_CREATED)
+        with transaction.atomic():
+            consultation = record_consultation(by=request.user, **serializer.validated_data)
+            answer = self.get_serializer(consultation).data
+        return Response(answer, status=status.HTTP_201_CREATED)

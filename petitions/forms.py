@@ -50,6 +50,12 @@ class PetitionFilesField(AttachmentField):
                     code="kind",
                 )
             cleaned.append(uploaded)
+        if sum(uploaded.size for uploaded in cleaned) > settings.ATTACHMENT_MAX_REQUEST_BYTES:
+            raise ValidationError(
+                _("The files together may be at most %(limit)s.")
+                % {"limit": filesizeformat(settings.ATTACHMENT_MAX_REQUEST_BYTES)},
+                code="too_large_together",
+            )
         return cleaned
 
 
@@ -92,8 +98,12 @@ class PetitionForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
         self.fields["attachments"].help_text = _(
-            "Up to %(count)d PDF documents or JPEG/PNG images, at most %(limit)s each."
-        ) % {"count": MAX_FILES, "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
+            "Up to %(count)d PDF documents or JPEG/PNG images, at most %(limit)s each and %(total)s together."
+        ) % {
+            "count": MAX_FILES,
+            "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
+            "total": filesizeformat(settings.ATTACHMENT_MAX_REQUEST_BYTES),
+        }
 
     def clean_subject(self):
         return self._not_blank("subject")

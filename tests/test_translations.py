@@ -160,6 +160,6 @@ def test_every_page_template_renders_in_both_languages(client, language):
         # partials and layouts are parts of pages; admin pages have their own tests; documents/ are PDFs
         if not {"partials", "layouts", "admin", "documents"} & set(path.parts)
     }
-    # 403, 429, 500 and the lockout page are rendered by their own tests; base.html by every page.
-    missing = pages - used - {"403.html", "429.html", "500.html", "security/locked_out.html"}
+    # 403, 413, 429, 500 and the lockout page are rendered by their own tests; base.html by every page.
+    missing = pages - used - {"403.html", "413.html", "429.html", "500.html", "security/locked_out.html"}
     assert missing == set()

@@ -1,7 +1,8 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.generics import RetrieveAPIView
 
+from doumen_portal.api_mixins import CreateInTransactionMixin
 from doumen_portal.casework.api import CaseStepsMixin
 
 from .models import IdentityCorrectionRequest
@@ -58,7 +59,7 @@ class IdentityCorrectionSerializer(serializers.Serializer):
         return [step.action for step in correction.workflow.available(correction, self.context["request"].user)]
 
 
-class IdentityCorrectionViewSet(CaseStepsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class IdentityCorrectionViewSet(CaseStepsMixin, CreateInTransactionMixin, viewsets.ReadOnlyModelViewSet):
     """Identity correction requests: citizens see and file their own; reviewers see all."""
 
     serializer_class = IdentityCorrectionSerializer

@@ -7,6 +7,7 @@ A case viewset mixes in ``CaseStepsMixin``:
     GET  {case}/history/                                            → the steps taken, oldest first
 """
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -53,15 +54,17 @@ class CaseStepsMixin:
         case = self.get_object()
         data = TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = transition(
-            case,
-            data.validated_data["action"],
-            actor=request.user,
-            note=data.validated_data["note"],
-            days=data.validated_data.get("days"),
-            request=request,
-        )
-        return Response(self.get_serializer(case).data)
+        with transaction.atomic():  # the answer is read before the step commits (doumen_portal.api_mixins)
+            case = transition(
+                case,
+                data.validated_data["action"],
+                actor=request.user,
+                note=data.validated_data["note"],
+                days=data.validated_data.get("days"),
+                request=request,
+            )
+            answer = self.get_serializer(case).data
+        return Response(answer)
 
     @extend_schema(responses=HistorySerializer(many=True))
     @action(detail=True, methods=["get"])
