@@ -25,7 +25,7 @@ class SessionTimeoutMiddleware:
     """Log a signed-in person out after 30 idle minutes or 12 hours in all (MLPS: session timeout).
 
     Pages redirect to the login page with a message; API requests carry on as anonymous, so DRF answers
-    403 as for any unauthenticated call.
+    401 as for any unauthenticated call.
     """
 
     def __init__(self, get_response):

@@ -77,8 +77,6 @@ class ApiToken(models.Model):
     def get_status_display(self) -> str:
         return self.status().label
 
-    def can_revoke(self, user) -> bool:
-        """The owner and the security administrator may revoke a token that is not revoked yet."""
-        if self.revoked_at is not None:
-            return False
+    def may_be_revoked_by(self, user) -> bool:
+        """Its owner and the security administrator may revoke a token."""
         return user.pk == self.user_id or user.has_perm(MANAGE_API_TOKENS)

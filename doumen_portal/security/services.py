@@ -1,5 +1,6 @@
 """Security actions: lifting a login lockout; creating, revoking and using API tokens."""
 
+import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
@@ -31,6 +32,11 @@ def unlock_login(*, actor=None, login: str = "", ip_address: str = "", request=N
     key = normalize_login(login) if login else ""
     if not key and not ip_address:
         raise InvalidInput(_("Name an account or a client address to unlock."))
+    if ip_address:
+        try:
+            ip_address = str(ipaddress.ip_address(ip_address.strip()))
+        except ValueError:
+            raise InvalidInput(_("Enter a valid IPv4 or IPv6 address.")) from None
     with transaction.atomic():
         removed = 0
         if key:
@@ -90,10 +96,10 @@ def revoke_api_token(*, token: ApiToken, actor, request=None) -> ApiToken:
     """Revoke a token for good: its owner or the security administrator (security.manage_apitoken)."""
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if not token.may_be_revoked_by(actor):
+            raise NotPermitted()
         if token.revoked_at is not None:
             raise Conflict(_("This token has already been revoked."), code="already_revoked")
-        if not token.can_revoke(actor):
-            raise NotPermitted()
         token.revoked_at = timezone.now()
         token.revoked_by = actor
         token.save(update_fields=["revoked_at", "revoked_by"])

@@ -319,6 +319,14 @@ def test_staff_without_the_permission_cannot_revoke_someone_elses_token(citizen,
     assert token.revoked_at is None
 
 
+def test_an_outsider_learns_nothing_from_revoking_a_revoked_token(citizen):
+    token, _key = api_token(citizen)
+    revoke_api_token(token=token, actor=citizen)
+
+    with pytest.raises(NotPermitted):
+        revoke_api_token(token=token, actor=UserFactory())
+
+
 def test_revoking_twice_is_refused_and_recorded_once(citizen):
     token, _key = api_token(citizen)
     revoke_api_token(token=token, actor=citizen)

@@ -153,3 +153,12 @@ def test_the_unlock_command_needs_an_account_or_an_address():
         call_command("unlock_login")
 
     assert not entries(UNLOCK)
+
+
+def test_the_unlock_command_refuses_a_malformed_address_and_records_nothing():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("unlock_login", "--ip", "10.30.5.x")
+
+    assert not entries(UNLOCK)
