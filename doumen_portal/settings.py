@@ -297,6 +297,8 @@ CELERY_BEAT_SCHEDULE["incubator-remind-grade-expiry"] = {
     "task": "incubator.tasks.remind_grade_expiry",
     "schedule": crontab(hour=8, minute=30),
 }
+# Shared rooms and equipment of the incubation base can be booked at most this many days ahead.
+INCUBATOR_BOOKING_WINDOW_DAYS = env.int("INCUBATOR_BOOKING_WINDOW_DAYS", default=90)
 
 # --- Documents and attachments --------------------------------------------------------------------------
 # PDFs embed these fonts from Debian's fonts-noto-cjk (installed by `make run` / `make test`), named by path,
