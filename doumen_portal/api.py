@@ -2,6 +2,7 @@
 
 from django.http import JsonResponse
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import APIRootView, DefaultRouter
 
@@ -45,6 +46,7 @@ router.register("petitions", PetitionViewSet, basename="petition")
 router.register("petition-consultations", ConsultationViewSet, basename="petition-consultation")
 
 
+@csrf_exempt  # like the API's own views: a 404 whatever the method, never the CSRF failure page
 def not_found(request, *args, **kwargs):
     """Any other address under the API: 404 in the API's error shape, not the portal's HTML page.
     (Only addresses ending in a slash, so that a missing slash is still redirected to the right one.)"""

@@ -69,6 +69,17 @@ def test_an_unknown_api_address_is_a_404_in_the_error_shape(client):
     assert client.get("/api/v1/me").status_code == 301  # a missing slash is still redirected
 
 
+def test_a_post_to_an_unknown_api_address_is_a_404_not_the_csrf_page():
+    from django.test import Client
+
+    client = login_with_mfa(Client(enforce_csrf_checks=True), VerifiedCitizenFactory())
+
+    response = client.post("/api/v1/notifications/1.5e-7/read/")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
 def test_not_signed_in_is_a_403_with_a_code(client):
     response = client.get(reverse("api:me"), HTTP_ACCEPT_LANGUAGE="en")
 
