@@ -180,3 +180,17 @@ def test_json_nested_up_to_the_limit_is_accepted_and_one_level_more_is_not():
     assert parse(MAX_JSON_DEPTH) is not None
     with pytest.raises(ParseError):
         parse(MAX_JSON_DEPTH + 1)
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "%00"])
+def test_a_bad_page_number_is_a_400_naming_the_parameter(client, page):
+    response = client.get(f"/api/v1/towns/?page={page}")
+
+    assert response.status_code == 400
+    assert "page" in response.json()["fields"]
+
+
+def test_a_page_past_the_last_is_a_404_and_the_last_page_is_found(client):
+    assert client.get("/api/v1/towns/?page=99999999999999999999").json()["code"] == "not_found"
+    assert client.get("/api/v1/towns/?page=last").status_code == 200
+    assert client.get("/api/v1/towns/?page=1").status_code == 200
