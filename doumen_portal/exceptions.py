@@ -12,10 +12,12 @@ class PortalError(Exception):
 
     status_code = 400
     default_message = _("The request could not be carried out.")
+    # Machine-readable reason in snake_case (the API's "code"); a raise may give a more precise one.
+    default_code = "invalid"
 
     def __init__(self, message=None, *, code: str | None = None):
         self.message = message or self.default_message
-        self.code = code or self.__class__.__name__
+        self.code = code or self.default_code
         super().__init__(str(self.message))
 
 
@@ -28,6 +30,7 @@ class NotPermitted(PortalError):
 
     status_code = 403
     default_message = _("You are not allowed to do this.")
+    default_code = "permission_denied"
 
 
 class Conflict(PortalError):
@@ -35,3 +38,4 @@ class Conflict(PortalError):
 
     status_code = 409
     default_message = _("This cannot be done in the current state.")
+    default_code = "conflict"

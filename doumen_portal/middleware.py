@@ -1,6 +1,11 @@
+import unicodedata
+
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http import Http404, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -118,3 +123,36 @@ def _is_api(request) -> bool:
 
 def _is_multipart(request) -> bool:
     return request.META.get("CONTENT_TYPE", "").startswith("multipart/")
+
+
+class RefuseControlCharactersMiddleware:
+    """A path with a control character (NUL, line breaks...) names nothing: 404. A query parameter with a
+    NUL byte is refused with 400. PostgreSQL cannot store or compare NUL, so without this such an address
+    reached the database and ended in a server error. API requests get the API's error shape."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_control_character(request.path_info):
+            if request.path_info.startswith("/api/"):
+                from .api_errors import NOTHING_FOUND, error_body
+
+                return JsonResponse(error_body(NOTHING_FOUND, "not_found"), status=404)
+            raise Http404(gettext("Nothing was found at this address."))
+        refused = sorted({name for name, values in request.GET.lists() if "\x00" in name + "".join(values)})
+        if refused:
+            message = gettext("A query parameter contains a NUL character: %(names)s.") % {
+                "names": ", ".join(name.replace("\x00", "\\0") for name in refused)
+            }
+            if request.path_info.startswith("/api/"):
+                from .api_errors import error_body
+
+                fields = {name.replace("\x00", "\\0"): [message] for name in refused}
+                return JsonResponse(error_body(message, "invalid", fields), status=400)
+            raise BadRequest(message)
+        return self.get_response(request)
+
+
+def _has_control_character(text: str) -> bool:
+    return any(unicodedata.category(character) == "Cc" for character in text)

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "doumen_portal.middleware.PortalLanguageMiddleware",
+    "doumen_portal.middleware.RefuseControlCharactersMiddleware",
     "doumen_portal.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -238,10 +239,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "doumen_portal.api_pagination.PortalPageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "doumen_portal.api_parsers.PortalJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "doumen_portal.api_schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "doumen_portal.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -316,6 +322,8 @@ CELERY_BEAT_SCHEDULE["incubator-remind-grade-expiry"] = {
     "task": "incubator.tasks.remind_grade_expiry",
     "schedule": crontab(hour=8, minute=30),
 }
+# Shared rooms and equipment of the incubation base can be booked at most this many days ahead.
+INCUBATOR_BOOKING_WINDOW_DAYS = env.int("INCUBATOR_BOOKING_WINDOW_DAYS", default=90)
 
 # --- Documents and attachments --------------------------------------------------------------------------
 # PDFs embed these fonts from Debian's fonts-noto-cjk (installed by `make run` / `make test`), named by path,

@@ -68,6 +68,8 @@ class OrganizationSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     town = serializers.PrimaryKeyRelatedField(queryset=Town.objects.all())
     town_name = serializers.CharField(source="town.name", read_only=True)
+    # "" while the organization has no grade: the schema says so (a blank choice besides 5A..1A).
+    grade = serializers.ChoiceField(choices=Grade.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Organization

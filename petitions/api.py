@@ -1,11 +1,9 @@
 """Petitions in the REST API: the same services, scoping and permissions as the portal and the admin."""
 
-import datetime
-
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -18,6 +16,8 @@ from doumen_portal.places.models import Town, Village
 from .models import VIEW_STATISTICS, AgencyAuthorization, Consultation, Petition
 from .selectors import petition_statistics, petitions_visible_to
 from .services import record_consultation, submit_petition, take_step
+
+YEAR_ERROR = _("Give a year such as 2025.")
 
 
 class PetitionSerializer(serializers.Serializer):
@@ -62,7 +62,7 @@ class PetitionSerializer(serializers.Serializer):
     def validate(self, attrs):
         for name in ("subject", "facts", "request", "respondent"):
             if not attrs.get(name, "").strip():
-                raise ValidationError({name: ["This field may not be blank."]})
+                raise ValidationError({name: [_("This field may not be blank.")]})
         return attrs
 
     def get_available_actions(self, petition) -> list[str]:
@@ -84,6 +84,16 @@ class PetitionTransitionSerializer(serializers.Serializer):
     )
     days = serializers.IntegerField(
         required=False, min_value=1, max_value=30, help_text="extend: days of the extension, at most 30 (default)."
+    )
+
+
+class StatisticsQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=9999,
+        help_text="Calendar year, e.g. 2025 (default: this year).",
+        error_messages=dict.fromkeys(("invalid", "min_value", "max_value", "max_string_length"), YEAR_ERROR),
     )
 
 
@@ -142,21 +152,15 @@ class PetitionViewSet(CaseStepsMixin, CreateInTransactionMixin, viewsets.ReadOnl
             answer = self.get_serializer(petition).data
         return Response(answer)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("year", int, description="Calendar year, e.g. 2025")],
-        responses={200: dict},
-    )
+    @extend_schema(parameters=[StatisticsQuerySerializer], responses={200: dict})
     @action(detail=False, methods=["get"])
     def statistics(self, request):
         """The station's annual figures, with a breakdown by month (staff with the statistics permission)."""
         if not request.user.has_perm(VIEW_STATISTICS):
             raise PermissionDenied()
-        try:
-            year = int(request.query_params.get("year") or timezone.localdate().year)
-            datetime.date(year, 1, 1)
-        except ValueError:
-            raise ValidationError({"year": [gettext("Give a year such as 2025.")]}) from None
-        return Response(petition_statistics(year))
+        query = StatisticsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(petition_statistics(query.validated_data.get("year") or timezone.localdate().year))
 
 
 class ConsultationSerializer(serializers.ModelSerializer):

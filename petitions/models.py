@@ -120,6 +120,8 @@ class Petition(Case):
 
     SATISFIED_VALUES = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
     RATABLE = (Status.NOT_ACCEPTED, Status.FORWARDED, Status.ANSWERED, Status.REVIEWED, Status.FINAL, Status.CLOSED)
+    # No step leaves these: the case is over. Finished petitions leave the agents' unassigned queue.
+    FINISHED = (Status.NOT_ACCEPTED, Status.FORWARDED, Status.FINAL, Status.CLOSED, Status.WITHDRAWN)
 
     status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.SUBMITTED)
     tracking_number = models.CharField(_("tracking number"), max_length=20, unique=True, editable=False)

@@ -1,16 +1,23 @@
 """Reads on petitions: who sees what, permission-checked fetches, deadline lists and the annual statistics."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
+
+from doumen_portal.casework.models import CaseHistory
 
 from .models import HANDLE, VIEW_ALL, Consultation, Petition, PetitionAgent
 
 
 def petitions_visible_to(user):
-    """Supervisors (and read-only leaders) see every petition; agents see those they act on and the
-    unassigned queue; everyone sees their own petitions. Used by the portal, the API and the admin."""
+    """Supervisors (and read-only leaders) see every petition; agents see those they act on or took a step
+    on, and the queue of open, unassigned petitions; everyone sees their own petitions. Used by the portal,
+    the API and the admin.
+
+    A finished petition nobody was assigned to is not in the queue: it is for those who handled it and the
+    supervisors, not for every agent."""
     queryset = Petition.objects.select_related("applicant", "assignee", "town", "village")
     if not (user and user.is_authenticated and user.is_active):
         return queryset.none()
@@ -19,8 +26,17 @@ def petitions_visible_to(user):
     own = Q(applicant=user)
     if user.is_staff and user.has_perm(HANDLE):
         acting = Exists(PetitionAgent.objects.filter(petition=OuterRef("pk"), agent=user))
-        unassigned = ~Exists(PetitionAgent.objects.filter(petition=OuterRef("pk"))) & Q(assignee__isnull=True)
-        return queryset.filter(own | acting | Q(assignee=user) | unassigned)
+        handled = Exists(
+            CaseHistory.objects.filter(
+                content_type=ContentType.objects.get_for_model(Petition), object_id=OuterRef("pk"), actor=user
+            )
+        )
+        unassigned = (
+            ~Exists(PetitionAgent.objects.filter(petition=OuterRef("pk")))
+            & Q(assignee__isnull=True)
+            & ~Q(status__in=Petition.FINISHED)
+        )
+        return queryset.filter(own | acting | Q(assignee=user) | handled | unassigned)
     return queryset.filter(own)
 
 

@@ -8,10 +8,12 @@ audit entry. Refusals are ``PortalError`` subclasses with translated messages (4
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from doumen_portal.audit.services import log_action
 from doumen_portal.exceptions import Conflict, InvalidInput, NotPermitted
@@ -432,6 +434,17 @@ def book_resource(
         raise InvalidInput(_("The end must be after the start."), code="order")
     if starts_at < timezone.now():
         raise InvalidInput(_("A booking cannot start in the past."), code="past")
+    window = settings.INCUBATOR_BOOKING_WINDOW_DAYS
+    if starts_at > timezone.now() + datetime.timedelta(days=window):
+        raise InvalidInput(
+            ngettext(
+                "Bookings can be made at most %(days)d day ahead.",
+                "Bookings can be made at most %(days)d days ahead.",
+                window,
+            )
+            % {"days": window},
+            code="beyond_window",
+        )
     if ends_at - starts_at > datetime.timedelta(hours=BOOKING_MAX_HOURS):
         raise InvalidInput(
             _("A booking lasts at most %(hours)d hours.") % {"hours": BOOKING_MAX_HOURS}, code="too_long"

@@ -210,3 +210,60 @@ def test_concurrent_bookings_of_one_slot_give_exactly_one(room, organization, re
 
     assert sorted(outcomes) == ["booked", "refused", "refused", "refused"]
     assert ResourceBooking.objects.count() == 1
+
+
+@pytest.mark.parametrize("days", [91, 365 * 7900])
+def test_a_booking_beyond_the_booking_window_is_refused(days, room, incubated, representative):
+    start, end = slot(days=days) if days < 365 * 100 else (slot()[0].replace(year=9999), slot()[1].replace(year=9999))
+    with pytest.raises(InvalidInput) as refused:
+        book(room, incubated, representative, start, end)
+    assert refused.value.code == "beyond_window"
+    assert "90" in str(refused.value.message)
+    assert not ResourceBooking.objects.exists()
+
+
+def test_the_booking_window_is_a_setting(settings, room, incubated, representative):
+    settings.INCUBATOR_BOOKING_WINDOW_DAYS = 7
+    with pytest.raises(InvalidInput):
+        book(room, incubated, representative, *slot(days=8))
+    assert book(room, incubated, representative, *slot(days=6)).status == "booked"
+
+
+def test_the_booking_page_refuses_the_year_9999_with_a_translated_message(client, room, incubated, representative):
+    login_with_mfa(client, representative)
+    data = {
+        "resource": room.pk,
+        "organization": incubated.pk,
+        "date": "9999-06-01",
+        "start": "09:00",
+        "end": "11:00",
+        "purpose": "理事会",
+    }
+
+    response = client.post(reverse("incubator:bookings"), data)
+
+    assert response.status_code == 200
+    assert "最多可提前 90 天预约" in " ".join(response.context["form"].non_field_errors())
+    assert not ResourceBooking.objects.exists()
+
+
+@pytest.mark.parametrize(("starts_at", "code"), [("9999-06-01T09:00:00+08:00", "beyond_window"), ("past", "past")])
+def test_api_refuses_a_booking_outside_the_window_with_400(client, room, incubated, representative, starts_at, code):
+    login_with_mfa(client, representative)
+    start = slot(days=-1)[0] if starts_at == "past" else datetime.datetime.fromisoformat(starts_at)
+    payload = {
+        "resource": room.pk,
+        "organization": incubated.pk,
+        "starts_at": start.isoformat(),
+        "ends_at": (start + datetime.timedelta(hours=2)).isoformat(),
+        "purpose": "培训",
+    }
+
+    response = client.post(
+        reverse("api:resource-booking-list"), payload, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert response.json()["detail"]
+    assert not ResourceBooking.objects.exists()

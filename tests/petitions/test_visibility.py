@@ -108,3 +108,59 @@ def test_those_who_cannot_see_a_petition_cannot_act_on_it_or_read_its_history(re
 def test_a_forged_tracking_number_is_a_404_in_the_api(client, supervisor):
     login_with_mfa(client, supervisor)
     assert client.get(reverse("api:petition-detail", args=["XF2026-999999-ZZ"])).status_code == 404
+
+
+def _finish_without_assignment(petition, how, *, citizen, supervisor):
+    from petitions.services import take_step
+
+    if how == "withdrawn":
+        return take_step(petition, "withdraw", by=citizen)
+    return take_step(petition, "not_accept", by=supervisor, note="属合同纠纷", legal_channel="litigation")
+
+
+@pytest.mark.parametrize("how", ["withdrawn", "not_accepted"])
+def test_a_finished_petition_nobody_was_assigned_is_not_in_the_agents_queue(
+    client, petition, citizen, agent, supervisor, how
+):
+    finished = _finish_without_assignment(petition, how, citizen=citizen, supervisor=supervisor)
+    assert finished.assignee_id is None and finished.status in ("withdrawn", "not_accepted")
+
+    assert not petitions_visible_to(agent).filter(pk=finished.pk).exists()
+    login_with_mfa(client, agent)
+    assert client.get(reverse("api:petition-detail", args=[finished.tracking_number])).status_code == 404
+    assert finished.tracking_number not in str(client.get(reverse("api:petition-list")).json())
+    assert client.get(reverse("admin:petitions_petition_change", args=[finished.pk])).status_code == 302
+    assert finished.tracking_number not in client.get(reverse("admin:petitions_petition_changelist")).content.decode()
+    assert client.get(finished.get_absolute_url()).status_code == 404
+    # Those who handled it or supervise the station still see it, and so does the petitioner.
+    assert petitions_visible_to(supervisor).filter(pk=finished.pk).exists()
+    assert petitions_visible_to(citizen).filter(pk=finished.pk).exists()
+
+
+def test_an_open_unassigned_petition_is_in_the_queue_on_the_portal_api_and_admin(client, petition, agent):
+    login_with_mfa(client, agent)
+
+    assert client.get(reverse("api:petition-detail", args=[petition.tracking_number])).status_code == 200
+    assert client.get(reverse("admin:petitions_petition_change", args=[petition.pk])).status_code == 200
+    assert petition.tracking_number in client.get(reverse("admin:petitions_petition_changelist")).content.decode()
+    assert client.get(petition.get_absolute_url()).status_code == 200
+
+
+def test_the_agent_who_registered_an_unassigned_petition_still_sees_it_when_finished(
+    client, petition, agent, other_agent
+):
+    from petitions.services import take_step
+
+    take_step(petition, "not_accept", by=agent, note="属合同纠纷", legal_channel="litigation")
+
+    assert petitions_visible_to(agent).filter(pk=petition.pk).exists()
+    assert not petitions_visible_to(other_agent).filter(pk=petition.pk).exists()
+    login_with_mfa(client, agent)
+    assert client.get(reverse("api:petition-detail", args=[petition.tracking_number])).status_code == 200
+
+
+def test_finished_statuses_are_those_no_step_leaves():
+    from petitions.models import Petition
+
+    left = {status for step in Petition.workflow.steps.values() for status in step.sources}
+    assert set(Petition.FINISHED) == set(Petition.Status.values) - left
