@@ -71,6 +71,17 @@ class UserChangeForm(DjangoUserChangeForm):
                 "masked": current
             }
 
+    def clean_groups(self):
+        from .roles import ADMINISTRATOR_ROLES
+
+        groups = self.cleaned_data["groups"]
+        if len({group.name for group in groups} & set(ADMINISTRATOR_ROLES)) > 1:
+            raise ValidationError(
+                _("One account holds at most one of the system, security and audit administrator roles."),
+                code="duties_combined",
+            )
+        return groups
+
     def clean_phone(self):
         raw = (self.cleaned_data.get("phone") or "").strip()
         if not raw:

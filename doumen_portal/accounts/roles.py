@@ -26,6 +26,10 @@ class Role(models.TextChoices):
     AUDIT_ADMIN = "审计管理员", _("Audit administrator")
 
 
+# The three separated administrator duties: one account holds at most one of them.
+ADMINISTRATOR_ROLES = [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN]
+
+
 def _crud(label: str, model: str, *, view_only: bool = False) -> list[str]:
     if view_only:
         return [f"{label}.view_{model}"]

@@ -609,3 +609,30 @@ def test_the_audit_administrator_reads_entries_read_only(client):
     assert client.post(url, {"action": "changed"}).status_code == 403
     entry.refresh_from_db()
     assert entry.action == "accounts.id_number.view"
+
+
+def test_one_account_never_holds_two_administrator_duties(client, citizen):
+    login_with_mfa(client, StaffFactory(roles=[Role.SECURITY_ADMIN]))
+    both = [Group.objects.get(name=Role.SYSTEM_ADMIN).pk, Group.objects.get(name=Role.SECURITY_ADMIN).pk]
+
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[citizen.pk]), user_form_data(client, citizen, groups=both)
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["groups"]
+    assert not citizen.groups.exists()
+    assert not AuditEntry.objects.filter(action__startswith="security.role.").exists()
+
+
+def test_system_administrator_adds_an_account_without_roles(client):
+    login_with_mfa(client, StaffFactory(roles=[Role.SYSTEM_ADMIN]))
+    data = {"username": "newcomer", "phone": "+8613912340000", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+
+    refused = client.post(reverse("admin:accounts_user_add"), {**data, "is_superuser": "on"})
+    added = client.post(reverse("admin:accounts_user_add"), {**data, "usable_password": "true"})
+
+    assert refused.status_code == 403
+    assert added.status_code == 302
+    newcomer = User.objects.get(username="newcomer")
+    assert not newcomer.is_superuser and not newcomer.groups.exists()
