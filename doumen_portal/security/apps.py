@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class SecurityConfig(AppConfig):
-    """An app only for its system checks, its management command and the session clock on login."""
+    """An app for its system checks, its management command, the session clock on login and the record of
+    second factors added and removed."""
 
     name = "doumen_portal.security"
     label = "security"
