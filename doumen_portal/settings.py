@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "doumen_portal.middleware.RateLimitedMiddleware",
     "doumen_portal.security.middleware.SessionTimeoutMiddleware",
     "doumen_portal.security.middleware.AdminSecondFactorMiddleware",
+    "doumen_portal.security.middleware.SuperuserAuditMiddleware",
     "doumen_portal.security.middleware.PasswordAgeReminderMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]

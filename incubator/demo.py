@@ -218,6 +218,11 @@ TRAINING_TOPICS = ["会计基础与票据管理", "年度预算编制", "项目�
 TRAINING_ATTENDANCE = [7, 6, 7, 6]
 
 
+def representative_usernames() -> list[str]:
+    """The demo representatives' accounts (the first organization's representative is the demo citizen)."""
+    return [f"orgrep{index}" for index in range(2, len(ORGANIZATIONS) + 1)]
+
+
 def _representative(User, index: int, name: str):
     user, created = User.objects.get_or_create(
         username=f"orgrep{index}",

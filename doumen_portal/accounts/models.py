@@ -40,6 +40,8 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         swappable = "AUTH_USER_MODEL"
+        # The security administrator's duty: giving and taking staff roles (see accounts.roles).
+        permissions = [("assign_role", _("Can give and take staff roles"))]
 
     def __str__(self):
         if self.real_name:

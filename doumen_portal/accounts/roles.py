@@ -22,6 +22,12 @@ class Role(models.TextChoices):
     DEPARTMENT_OFFICER = "职能部门工作人员", _("Department officer")
     DISTRICT_LEADER = "区领导（只读）", _("District leader (read-only)")
     SYSTEM_ADMIN = "系统管理员", _("System administrator")
+    SECURITY_ADMIN = "安全管理员", _("Security administrator")
+    AUDIT_ADMIN = "审计管理员", _("Audit administrator")
+
+
+# The three separated administrator duties: one account holds at most one of them.
+ADMINISTRATOR_ROLES = [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN]
 
 
 def _crud(label: str, model: str, *, view_only: bool = False) -> list[str]:
@@ -71,15 +77,31 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SOCIAL_WORKER: _PLACES_READ,
     Role.DEPARTMENT_OFFICER: _PLACES_READ,
     Role.DISTRICT_LEADER: _PLACES_READ + _crud("accounts", "user", view_only=True) + _PETITION_READ,
+    # Separated administrator duties (MLPS level 3, 三员分立): the system administrator runs people, places and
+    # settings; the security administrator gives roles and permissions and handles authenticators and
+    # lockouts; the audit administrator reads the audit log. No role holds two of these duties.
     Role.SYSTEM_ADMIN: _crud("places", "town")
     + _crud("places", "village")
     + ["accounts.add_user", "accounts.change_user", "accounts.view_user"]
-    + ["auth.view_group", "auth.change_group", "auth.view_permission"]
-    + ["audit.view_auditentry"]
     + ["accounts.review_identitycorrectionrequest", "accounts.view_identitycorrectionrequest"]
-    + ["accounts.change_identitycorrectionrequest", "mfa.view_authenticator", "mfa.delete_authenticator"]
+    + ["accounts.change_identitycorrectionrequest"]
     + ["casework.view_calendaroverride", "casework.add_calendaroverride", "casework.change_calendaroverride"]
     + ["casework.delete_calendaroverride"],
+    Role.SECURITY_ADMIN: [
+        "accounts.view_user",
+        "accounts.assign_role",
+        "auth.view_group",
+        "auth.change_group",
+        "auth.view_permission",
+        "mfa.view_authenticator",
+        "mfa.delete_authenticator",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accesslog",
+        "axes.view_accessfailurelog",
+        "security.manage_apitoken",
+    ],
+    Role.AUDIT_ADMIN: ["audit.view_auditentry"],
 }
 
 
@@ -105,6 +127,29 @@ _INCUBATOR_READ = [
 ROLE_PERMISSIONS[Role.INCUBATOR_STAFF] = ROLE_PERMISSIONS[Role.INCUBATOR_STAFF] + _INCUBATOR_STAFF
 ROLE_PERMISSIONS[Role.DISTRICT_LEADER] = ROLE_PERMISSIONS[Role.DISTRICT_LEADER] + _INCUBATOR_READ
 
+# Powers a role once held that now belong to another duty: taken away at every sync, even if an administrator
+# had also added them by hand.
+ROLE_PERMISSIONS_WITHDRAWN: dict[str, list[str]] = {
+    Role.SYSTEM_ADMIN: [
+        "auth.view_group",
+        "auth.change_group",
+        "auth.view_permission",
+        "audit.view_auditentry",
+        "mfa.view_authenticator",
+        "mfa.delete_authenticator",
+    ],
+}
+
+
+def _permission_ids(Permission, names) -> set[int]:
+    ids = set()
+    for name in names:
+        app_label, codename = name.split(".")
+        ids.update(
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename).values_list("pk", flat=True)
+        )
+    return ids
+
 
 def sync_role_groups(apps=None) -> None:
     """Create the role groups and give each exactly the permissions listed that exist so far.
@@ -128,13 +173,6 @@ def sync_role_groups(apps=None) -> None:
     Permission = apps.get_model("auth", "Permission")
     for role, names in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
-        wanted = set()
-        for name in names:
-            app_label, codename = name.split(".")
-            wanted.update(
-                Permission.objects.filter(content_type__app_label=app_label, codename=codename).values_list(
-                    "pk", flat=True
-                )
-            )
         # Keep permissions an administrator added by hand to this group; only add what is missing.
-        group.permissions.add(*wanted)
+        group.permissions.add(*_permission_ids(Permission, names))
+        group.permissions.remove(*_permission_ids(Permission, ROLE_PERMISSIONS_WITHDRAWN.get(role, [])))

@@ -146,3 +146,130 @@ def apply_identity_correction(correction) -> None:
         real_name=correction.corrected_name, number=correction.reveal_resident_id()
     )
     person.save(update_fields=fields)
+
+
+def _permission_names(ids) -> list[str]:
+    from django.contrib.auth.models import Permission
+
+    return sorted(
+        f"{app_label}.{codename}"
+        for app_label, codename in Permission.objects.filter(pk__in=ids).values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+
+
+def record_role_changes(account, *, before: set[str], actor, request=None, permissions_before: set[int] = frozenset()):
+    """Record the roles (and per-user permissions) given to or taken from ``account`` since ``before``.
+
+    Called inside the transaction that changed them.
+    """
+    from doumen_portal.audit.services import log_action
+
+    after = set(account.groups.values_list("name", flat=True))
+    for role in sorted(after - before):
+        log_action("security.role.grant", actor=actor, obj=account, payload={"role": role}, request=request)
+    for role in sorted(before - after):
+        log_action("security.role.remove", actor=actor, obj=account, payload={"role": role}, request=request)
+    permissions_after = set(account.user_permissions.values_list("pk", flat=True))
+    if permissions_after != set(permissions_before):
+        log_action(
+            "security.user_permissions.change",
+            actor=actor,
+            obj=account,
+            payload={
+                "added": _permission_names(permissions_after - set(permissions_before)),
+                "removed": _permission_names(set(permissions_before) - permissions_after),
+            },
+            request=request,
+        )
+
+
+def record_group_permission_changes(group, *, before: set[int], actor, request=None) -> None:
+    """Record the permissions added to or removed from a role group since ``before`` (permission IDs)."""
+    from doumen_portal.audit.services import log_action
+
+    after = set(group.permissions.values_list("pk", flat=True))
+    if after == before:
+        return
+    log_action(
+        "security.group_permissions.change",
+        actor=actor,
+        obj=group,
+        payload={"added": _permission_names(after - before), "removed": _permission_names(before - after)},
+        request=request,
+    )
+
+
+def remove_authenticator(authenticator, *, actor, request=None) -> None:
+    """Remove someone's lost second factor, with their recovery codes once no other factor is left (as
+    allauth does when people remove their own). The person enrols a new one at their next admin visit."""
+    from allauth.mfa.models import Authenticator
+
+    from doumen_portal.audit.services import log_action
+    from doumen_portal.exceptions import NotPermitted
+
+    from .permissions import may_see_account
+
+    owner = authenticator.user
+    if owner.pk == actor.pk or not may_see_account(actor, owner):
+        raise NotPermitted(_("You cannot remove this authenticator."))
+    with transaction.atomic():
+        removed = [authenticator.type]
+        authenticator.delete()
+        remaining = Authenticator.objects.filter(user=owner)
+        if not remaining.exclude(type=Authenticator.Type.RECOVERY_CODES).exists():
+            removed += list(remaining.values_list("type", flat=True))
+            remaining.delete()
+        for kind in removed:
+            log_action("security.authenticator.remove", actor=actor, obj=owner, payload={"type": kind}, request=request)
+
+
+def create_breakglass_superuser(*, username: str, phone: str, password: str, reason: str, operator: str):
+    """Create a superuser for an emergency (break-glass). Superusers are never made in the admin; this is the
+    only way, run on the server, and it is recorded with the reason and the operating-system account."""
+    from django.contrib.auth.password_validation import validate_password
+
+    from doumen_portal.audit.services import log_action
+
+    from .phones import to_e164
+
+    User = get_user_model()
+    e164 = to_e164(phone)
+    if e164 is None:
+        raise Conflict(_("Enter a valid mobile phone number."), code="invalid_phone")
+    if not reason.strip():
+        raise Conflict(_("Give the reason for the break-glass account."), code="reason_required")
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists() or User.objects.filter(phone=e164).exists():
+            raise Conflict(_("An account with this username or mobile number already exists."), code="exists")
+        account = User(username=username, phone=e164, phone_verified=True, is_staff=True, is_superuser=True)
+        validate_password(password, account)
+        account.set_password(password)
+        account.save()
+        log_action(
+            "security.superuser.grant",
+            obj=account,
+            payload={"reason": reason.strip(), "operator": operator, "via": "create_breakglass_superuser"},
+        )
+    return account
+
+
+def revoke_superuser(account, *, reason: str, operator: str) -> None:
+    """End a break-glass account's superuser powers (it keeps no role and leaves the admin); recorded."""
+    from doumen_portal.audit.services import log_action
+
+    User = get_user_model()
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=account.pk)
+        if not locked.is_superuser:
+            raise Conflict(_("This account is not a superuser."), code="not_superuser")
+        locked.is_superuser = False
+        locked.save(update_fields=["is_superuser"])
+        sync_staff_status(locked)
+        log_action(
+            "security.superuser.remove",
+            obj=locked,
+            payload={"reason": reason.strip(), "operator": operator, "via": "revoke_superuser"},
+        )
+    account.is_superuser = False

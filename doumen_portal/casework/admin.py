@@ -120,6 +120,11 @@ class CaseAdminMixin:
 
     step_form_class = None  # a CaseStepForm subclass for steps that carry more data; CaseStepForm by default
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Read-only roles (the district leader) get no "take a step" link: there is nothing they may do.
+        context["may_take_step"] = obj is not None and bool(self.model.workflow.available(obj, request.user))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def perform_step(self, request, case, data: dict):
         """Take the step the form describes. Apps whose steps carry more data override this."""
         from .services import transition
@@ -135,6 +140,8 @@ class CaseAdminMixin:
         if not self.has_view_permission(request, case):
             raise PermissionDenied
         steps = self.model.workflow.available(case, request.user)
+        if request.method == "POST" and not steps:
+            raise PermissionDenied
         form = (self.step_form_class or CaseStepForm)(request.POST or None, steps=steps)
         if request.method == "POST" and form.is_valid():
             try:

@@ -80,3 +80,23 @@ def totp_code(secret: str, *, at: float | None = None) -> str:
     offset = digest[-1] & 0x0F
     value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return f"{value % 10**mfa_settings.TOTP_DIGITS:0{mfa_settings.TOTP_DIGITS}d}"
+
+
+def record_authenticator_added(sender, *, request, user, authenticator, **kwargs) -> None:
+    """allauth's ``authenticator_added``: a person enrolled a second factor (or got recovery codes)."""
+    from doumen_portal.audit.services import log_action
+
+    log_action(
+        "security.authenticator.add", actor=user, obj=user, payload={"type": authenticator.type}, request=request
+    )
+
+
+def record_authenticator_removed(sender, *, request, user, authenticator, **kwargs) -> None:
+    """allauth's ``authenticator_removed``: a person removed their own second factor at /accounts/2fa/ (the
+    admin's removal by the security administrator is recorded by ``accounts.services.remove_authenticator``)."""
+    from doumen_portal.audit.services import log_action
+
+    owner = authenticator.user
+    log_action(
+        "security.authenticator.remove", actor=user, obj=owner, payload={"type": authenticator.type}, request=request
+    )

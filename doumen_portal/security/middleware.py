@@ -130,3 +130,30 @@ class PasswordAgeReminderMiddleware:
             return False
         changed_at = user.password_changed_at or user.date_joined
         return timezone.now() - changed_at > settings.SECURITY_PASSWORD_MAX_AGE
+
+
+class SuperuserAuditMiddleware:
+    """Every request a superuser makes in the admin is written to the audit log: superusers are for
+    break-glass use only (``manage.py create_breakglass_superuser``), so each use is on record."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if not (user.is_authenticated and user.is_superuser and request.path.startswith(reverse("admin:index"))):
+            return self.get_response(request)
+        from doumen_portal.audit.services import log_action
+
+        status = 500
+        try:
+            response = self.get_response(request)
+            status = response.status_code
+            return response
+        finally:
+            log_action(
+                "security.superuser.request",
+                actor=user,
+                payload={"method": request.method, "path": request.path, "status": status},
+                request=request,
+            )

@@ -48,12 +48,45 @@ def test_new_staff_member_in_a_group_can_work_at_once(client):
     assert admin_models(client) == {("places", "Town"), ("places", "Village")}
 
 
-def test_system_administrator_manages_users_and_places(client):
+def test_system_administrator_manages_users_and_places_but_not_roles_or_the_audit_log(client):
     login_with_mfa(client, StaffFactory(roles=[Role.SYSTEM_ADMIN]))
 
     models = admin_models(client)
 
-    assert {("accounts", "User"), ("places", "Town"), ("places", "Village"), ("auth", "Group")} <= models
+    assert {("accounts", "User"), ("places", "Town"), ("places", "Village")} <= models
+    assert not {("auth", "Group"), ("audit", "AuditEntry"), ("mfa", "Authenticator")} & models
+
+
+def test_security_administrator_manages_roles_authenticators_and_lockouts(client):
+    login_with_mfa(client, StaffFactory(roles=[Role.SECURITY_ADMIN]))
+
+    models = admin_models(client)
+
+    assert models == {
+        ("accounts", "User"),
+        ("auth", "Group"),
+        ("mfa", "Authenticator"),
+        ("axes", "AccessAttempt"),
+        ("axes", "AccessLog"),
+        ("axes", "AccessFailureLog"),
+    }
+
+
+def test_audit_administrator_reads_the_audit_log_and_nothing_else(client):
+    login_with_mfa(client, StaffFactory(roles=[Role.AUDIT_ADMIN]))
+
+    assert admin_models(client) == {("audit", "AuditEntry")}
+
+
+def test_an_existing_system_administrator_group_loses_the_powers_of_the_other_duties():
+    from django.contrib.auth.models import Permission
+
+    group = Group.objects.get(name=Role.SYSTEM_ADMIN)
+    group.permissions.add(*Permission.objects.filter(codename__in=["change_group", "view_auditentry"]))
+
+    sync_role_groups()
+
+    assert permission_names(group) == set(ROLE_PERMISSIONS[Role.SYSTEM_ADMIN])
 
 
 def test_district_leader_reads_users_but_cannot_change_them(client):

@@ -33,9 +33,30 @@ def test_leader_cannot_take_steps_in_the_admin(client, organization, representat
     application = make_application(organization, representative, staff, S.UNDER_REVIEW)
     login_with_mfa(client, leader)
     assert client.get(reverse("admin:incubator_incubationapplication_changelist")).status_code == 200
-    client.post(reverse("admin:incubator_incubationapplication_step", args=[application.pk]), {"action": "accept"})
+    response = client.post(
+        reverse("admin:incubator_incubationapplication_step", args=[application.pk]), {"action": "accept"}
+    )
+    assert response.status_code == 403
     application.refresh_from_db()
     assert application.status == S.UNDER_REVIEW
+
+
+def test_leader_sees_read_only_pages_without_save_or_step_buttons(client, organization, representative, staff, leader):
+    from tests.conftest import login_with_mfa
+
+    application = make_application(organization, representative, staff, S.UNDER_REVIEW)
+    login_with_mfa(client, leader)
+
+    for url in [
+        reverse("admin:incubator_incubationapplication_change", args=[application.pk]),
+        reverse("admin:incubator_organization_change", args=[organization.pk]),
+    ]:
+        page = client.get(url).content.decode()
+        assert 'name="_save"' not in page
+        assert "/step/" not in page
+        assert client.post(url, {"name": "改名"}).status_code == 403
+    organization.refresh_from_db()
+    assert organization.name != "改名"
 
 
 def test_staff_edits_organization_with_inspections_in_the_admin(client, organization, staff):

@@ -138,19 +138,19 @@ def test_totp_code_follows_rfc_6238():
 def test_seed_demo_gives_every_staff_account_the_documented_totp_secret():
     output = StringIO()
 
-    call_command("seed_demo", stdout=output)
+    call_command("seed_demo", allow_without_debug=True, stdout=output)
 
     authenticators = Authenticator.objects.filter(type=Authenticator.Type.TOTP).select_related("user")
     assert {a.user.username for a in authenticators} == {username for username, _phone, _role in STAFF}
     assert {totp_secret(a) for a in authenticators} == {DEMO_TOTP_SECRET}
     assert DEMO_TOTP_SECRET in output.getvalue()
     assert "totp_code" in output.getvalue()
-    call_command("seed_demo", stdout=StringIO())  # idempotent
+    call_command("seed_demo", allow_without_debug=True, stdout=StringIO())  # idempotent
     assert Authenticator.objects.filter(type=Authenticator.Type.TOTP).count() == len(STAFF)
 
 
 def test_totp_code_command_prints_the_current_code_in_development_only(settings):
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", allow_without_debug=True, stdout=StringIO())
     output = StringIO()
 
     settings.DEBUG = True

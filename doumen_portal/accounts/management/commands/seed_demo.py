@@ -1,11 +1,14 @@
 """Load demonstration data: places (from migrations), role groups, a citizen and staff of every role.
 
 Idempotent: running it again resets the demo accounts to the documented state and creates nothing twice.
+The demo logins (a superuser among them) have published passwords and a published TOTP secret, so the
+command refuses to run when DEBUG is off unless told explicitly, and never on a database with real users.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from stdnum.cn import ric
@@ -33,6 +36,8 @@ STAFF_NAMES = {
     "department": "周伟",
     "leader": "李卫东",
     "sysadmin": "吴涛",
+    "secadmin": "郑海燕",
+    "auditor": "何建国",
 }
 
 # (username, phone, role or None for a superuser)
@@ -47,7 +52,17 @@ STAFF = [
     ("leader", "13900000008", Role.DISTRICT_LEADER),
     ("sysadmin", "13900000009", Role.SYSTEM_ADMIN),
     ("admin", "13900000010", None),
+    ("secadmin", "13900000011", Role.SECURITY_ADMIN),
+    ("auditor", "13900000012", Role.AUDIT_ADMIN),
 ]
+CITIZENS = ["citizen", "villager"]
+
+
+def demo_usernames() -> set[str]:
+    """Every account this command creates; any other account is a real person's."""
+    from incubator.demo import representative_usernames
+
+    return {*CITIZENS, *(username for username, _phone, _role in STAFF), *representative_usernames()}
 
 
 def demo_resident_id(body17: str) -> str:
@@ -55,9 +70,36 @@ def demo_resident_id(body17: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Load demonstration data and print the demo logins."
+    help = "Load demonstration data and print the demo logins (development and demonstration databases only)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="Run although DEBUG is off (a demonstration server). Never on a database with real users.",
+        )
+        parser.add_argument(
+            "--skip-if-not-demo",
+            action="store_true",
+            help="On a database with real users, say so and leave it as it is instead of failing (`make run`).",
+        )
+
+    def handle(self, *args, allow_without_debug=False, skip_if_not_demo=False, **options):
+        if not settings.DEBUG and not allow_without_debug:
+            raise CommandError(
+                "DEBUG is off: seed_demo creates a superuser and staff with published passwords and TOTP secret. "
+                "On a demonstration server, run it with --allow-without-debug."
+            )
+        real_users = get_user_model().objects.exclude(username__in=demo_usernames())
+        if real_users.exists():
+            message = (
+                f"This database has {real_users.count()} account(s) that seed_demo did not create: it is not a "
+                "demonstration database, and demo logins with published passwords will not be added to it."
+            )
+            if skip_if_not_demo:
+                self.stdout.write(self.style.WARNING(message))
+                return
+            raise CommandError(message)
         # The demo's own notifications (dozens of status changes) are delivered to memory, not printed.
         with (
             override_settings(
