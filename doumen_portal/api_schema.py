@@ -12,8 +12,8 @@ class PortalAutoSchema(AutoSchema):
     """Adds to every operation the error answers of the API (see ``api_errors``):
 
     - 400 when the operation takes a body or query parameters (field errors, malformed or too deep JSON);
-    - 403 always: not signed in (session clients get 403, not 401), no permission, a staff session without
-      the second factor, a missing CSRF token;
+    - 401 always: not signed in, or an expired, revoked or unknown API token (``WWW-Authenticate: Token``);
+    - 403 always: no permission, a staff session without the second factor, a missing CSRF token;
     - 404 when the address names an object (it does not exist or is not yours) and for lists (past the last
       page);
     - 409 for writes refused in the object's current state.
@@ -24,7 +24,7 @@ class PortalAutoSchema(AutoSchema):
         if operation is None:
             return None
         parameters = operation.get("parameters", [])
-        answers = {"403": "Not signed in, or not allowed."}
+        answers = {"401": "Not signed in, or the API token is expired or revoked.", "403": "Not allowed."}
         if method in WRITES or any(p["in"] == "query" for p in parameters):
             answers["400"] = "The input or a query parameter is not valid; `fields` names them."
         if any(p["in"] == "path" for p in parameters) or self._is_list_view():

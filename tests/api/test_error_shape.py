@@ -80,10 +80,11 @@ def test_a_post_to_an_unknown_api_address_is_a_404_not_the_csrf_page():
     assert response.json()["code"] == "not_found"
 
 
-def test_not_signed_in_is_a_403_with_a_code(client):
+def test_not_signed_in_is_a_401_with_a_code(client):
     response = client.get(reverse("api:me"), HTTP_ACCEPT_LANGUAGE="en")
 
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
     assert response.json()["code"] == "not_authenticated"
     assert "credentials" in response.json()["detail"]
 
