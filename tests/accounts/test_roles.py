@@ -57,7 +57,7 @@ def test_system_administrator_manages_users_and_places_but_not_roles_or_the_audi
     assert not {("auth", "Group"), ("audit", "AuditEntry"), ("mfa", "Authenticator")} & models
 
 
-def test_security_administrator_manages_roles_authenticators_and_lockouts(client):
+def test_security_administrator_manages_roles_authenticators_lockouts_and_api_tokens(client):
     login_with_mfa(client, StaffFactory(roles=[Role.SECURITY_ADMIN]))
 
     models = admin_models(client)
@@ -69,6 +69,7 @@ def test_security_administrator_manages_roles_authenticators_and_lockouts(client
         ("axes", "AccessAttempt"),
         ("axes", "AccessLog"),
         ("axes", "AccessFailureLog"),
+        ("security", "ApiToken"),
     }
 
 
