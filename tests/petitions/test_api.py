@@ -120,6 +120,17 @@ def test_statistics_endpoint_for_staff_only(client, supervisor, citizen, leader)
     assert client.get(reverse("api:petition-statistics"), {"year": "abc"}).status_code == 400
 
 
+@pytest.mark.parametrize("year", ["99999999999999999999", "-1", "0", "10000", "2025.5", "２０２５", ""])
+def test_a_bad_statistics_year_is_a_400_with_a_translated_message(client, leader, year):
+    login_with_mfa(client, leader)
+    response = client.get(reverse("api:petition-statistics"), {"year": year})
+    if year == "":  # no year: this year's figures
+        assert response.status_code == 200
+        return
+    assert response.status_code == 400
+    assert "年份" in str(response.json())
+
+
 def test_consultations_list_and_create_for_station_staff(client, agent, citizen, django_assert_max_num_queries):
     url = reverse("api:petition-consultation-list")
     login_with_mfa(client, agent)
@@ -180,3 +191,4 @@ def test_an_extension_of_fewer_days_through_the_api(client, petition, supervisor
     assert response.status_code == 200
     petition.refresh_from_db()
     assert (petition.due_date - due).days == 7
+
