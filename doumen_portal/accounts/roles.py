@@ -79,7 +79,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["accounts.review_identitycorrectionrequest", "accounts.view_identitycorrectionrequest"]
     + ["accounts.change_identitycorrectionrequest", "mfa.view_authenticator", "mfa.delete_authenticator"]
     + ["casework.view_calendaroverride", "casework.add_calendaroverride", "casework.change_calendaroverride"]
-    + ["casework.delete_calendaroverride"],
+    + ["casework.delete_calendaroverride"]
+    + ["casework.view_holidayyear", "casework.add_holidayyear", "casework.change_holidayyear"]
+    + ["casework.confirm_holidayyear"],
 }
 
 
