@@ -21,6 +21,7 @@ class Affair:
     url: str
     updated_at: datetime.datetime
     deadline: datetime.date | None = None
+    deadline_provisional: bool = False
 
 
 Provider = Callable[[object], Iterable[Affair]]

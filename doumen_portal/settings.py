@@ -326,6 +326,15 @@ CELERY_BEAT_SCHEDULE["incubator-remind-grade-expiry"] = {
 # Shared rooms and equipment of the incubation base can be booked at most this many days ahead.
 INCUBATOR_BOOKING_WINDOW_DAYS = env.int("INCUBATOR_BOOKING_WINDOW_DAYS", default=90)
 
+# Clocks: system administrators hear daily from 1 November while next year's public holidays are unconfirmed.
+CELERY_BEAT_SCHEDULE["casework-remind-unconfirmed-holiday-year"] = {
+    "task": "doumen_portal.casework.tasks.remind_unconfirmed_holiday_year",
+    "schedule": crontab(hour=8, minute=15),
+}
+# The petitions registration clock (15 days, 信访工作条例) counts calendar days; "working" where a
+# local rule says working days.
+PETITIONS_REGISTRATION_CLOCK = env.str("PETITIONS_REGISTRATION_CLOCK", default="calendar")
+
 # --- Documents and attachments --------------------------------------------------------------------------
 # PDFs embed these fonts from Debian's fonts-noto-cjk (installed by `make run` / `make test`), named by path,
 # never found through fontconfig. The files are collections (.ttc) whose first face is the Japanese one, so

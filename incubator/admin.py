@@ -67,7 +67,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(IncubationApplication)
 class IncubationApplicationAdmin(CaseAdminMixin, admin.ModelAdmin):
-    list_display = ("reference", "organization", "applicant", "status", "due_date", "assignee", "review_date")
+    list_display = ("reference", "organization", "applicant", "status", "deadline", "assignee", "review_date")
     list_filter = ("status", DeadlineFilter)
     search_fields = ("reference", "organization__name", "applicant__real_name", "applicant__phone")
     list_select_related = ("organization", "applicant", "assignee")
@@ -79,7 +79,7 @@ class IncubationApplicationAdmin(CaseAdminMixin, admin.ModelAdmin):
         "plan",
         "needs",
         "team",
-        "due_date",
+        "deadline",
         "decision_note",
         "starts_on",
         "review_date",
@@ -450,7 +450,7 @@ class GradingApplicationAdmin(CaseAdminMixin, admin.ModelAdmin):
         "proposed_grade",
         "awarded_grade",
         "valid_until",
-        "due_date",
+        "deadline",
         "assignee",
     )
     list_filter = ("status", "awarded_grade", DeadlineFilter)
@@ -469,7 +469,7 @@ class GradingApplicationAdmin(CaseAdminMixin, admin.ModelAdmin):
         "valid_until",
         "recheck_reason",
         "decision_note",
-        "due_date",
+        "deadline",
         "created_at",
         "scores_link",
     )

@@ -143,6 +143,7 @@ class IncubationApplicationSerializer(serializers.ModelSerializer):
             "team",
             "decision_note",
             "due_date",
+            "due_date_provisional",
             "term_months",
             "starts_on",
             "ends_on",
@@ -154,6 +155,7 @@ class IncubationApplicationSerializer(serializers.ModelSerializer):
             "status",
             "decision_note",
             "due_date",
+            "due_date_provisional",
             "term_months",
             "starts_on",
             "review_date",
@@ -393,6 +395,7 @@ class GradingApplicationSerializer(serializers.ModelSerializer):
             "recheck_reason",
             "decision_note",
             "due_date",
+            "due_date_provisional",
             "created_at",
             "available_actions",
         ]
@@ -435,8 +438,9 @@ class GradingApplicationViewSet(
     """Grading applications: representatives see and file their organizations'; staff see all.
 
     Created as a draft (PATCH the self-assessment while draft or submitted); steps through
-    ``transitions/`` (submit, complete_self_assessment, start_scoring, publish, request_recheck, decide,
-    reject, revoke); staff record expert scores with ``scores/`` and lower a grade with ``downgrade/``."""
+    ``transitions/`` (submit, complete_self_assessment, start_scoring, publish, request_recheck (once),
+    publish_recheck, decide, reject, revoke); staff record expert scores with ``scores/`` and lower a grade
+    with ``downgrade/``."""
 
     serializer_class = GradingApplicationSerializer
     lookup_field = "reference"

@@ -25,6 +25,9 @@ class PetitionSerializer(serializers.Serializer):
     status = serializers.CharField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     current_deadline = serializers.DateField(source="due_date", read_only=True, allow_null=True)
+    due_date_provisional = serializers.BooleanField(
+        read_only=True, help_text="The deadline runs into a year whose public holidays are not confirmed yet."
+    )
     subject = serializers.CharField(max_length=100)
     facts = serializers.CharField(max_length=5000)
     request = serializers.CharField(max_length=2000)

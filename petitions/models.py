@@ -15,8 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from doumen_portal.casework.models import Case
 from doumen_portal.casework.workflow import APPLICANT, Clock, Step, Workflow
 
-REGISTRATION_DAYS = 15  # working days, per the station's local practice (see README / report)
-REGISTRATION_IN_WORKING_DAYS = True
+REGISTRATION_DAYS = 15  # calendar days; the PETITIONS_REGISTRATION_CLOCK setting may make them working days
 HANDLING_DAYS = 60
 EXTENSION_DAYS = 30
 APPEAL_WINDOW_DAYS = 30  # to ask for review / re-review after receiving the opinion
@@ -183,6 +182,9 @@ class Petition(Case):
     satisfaction = models.CharField(_("satisfaction"), max_length=16, choices=Satisfaction.choices, blank=True)
     satisfaction_comment = models.TextField(_("comment on the outcome"), max_length=1000, blank=True)
     rated_on = models.DateField(_("rated on"), null=True, blank=True)
+
+    # The registration clock, started on filing: 15 days (calendar days unless a local rule says working days).
+    opening_clock = Clock.start(REGISTRATION_DAYS, unit_setting="PETITIONS_REGISTRATION_CLOCK")
 
     workflow = Workflow(
         [
@@ -378,13 +380,27 @@ class Petition(Case):
             return [agent.agent for agent in self.agent_links.select_related("agent")]
         return [self.applicant]
 
-    def deadline_recipients(self) -> list:
-        """The agents on the petition and the station's supervisors."""
+    @classmethod
+    def deadline_recipients_of(cls, petitions) -> dict:
+        """The agents on each petition and the station's supervisors (two queries for any number)."""
         from .selectors import supervisors
 
-        agents = [link.agent for link in self.agent_links.select_related("agent")]
-        seen = {user.pk for user in agents}
-        return agents + [user for user in supervisors() if user.pk not in seen]
+        agents: dict[int, list] = {petition.pk: [] for petition in petitions}
+        links = PetitionAgent.objects.filter(petition__in=list(agents)).select_related("agent")
+        for link in links.order_by("assigned_at", "id"):
+            agents[link.petition_id].append(link.agent)
+        bosses = supervisors()
+        return {
+            pk: people + [user for user in bosses if user.pk not in {agent.pk for agent in people}]
+            for pk, people in agents.items()
+        }
+
+    def after_deadline_recount(self) -> list[str]:
+        """The handling deadline follows the current one while the petition is being handled."""
+        if self.status == self.Status.ACCEPTED:
+            self.handling_due_date = self.due_date
+            return ["handling_due_date"]
+        return []
 
 
 class PetitionAgent(models.Model):

@@ -82,6 +82,7 @@ def lookup_progress(tracking_number: str, phone_e164: str) -> Petition | None:
             "created_at",
             "registered_on",
             "due_date",
+            "due_date_provisional",
             "opinion_issued_on",
             "review_issued_on",
             "rereview_issued_on",

@@ -15,16 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.audit.services import log_action
-from doumen_portal.casework import calendar
-from doumen_portal.casework.services import assign, record_creation, transition
+from doumen_portal.casework.services import assign, record_creation, start_clock, transition
 from doumen_portal.exceptions import Conflict, InvalidInput, NotPermitted
 
 from .models import (
     ASSIGN,
     HANDLE,
     MAX_AGENTS,
-    REGISTRATION_DAYS,
-    REGISTRATION_IN_WORKING_DAYS,
     AgencyAuthorization,
     Consultation,
     Petition,
@@ -106,7 +103,6 @@ def submit_petition(
                 if existing is not None:
                     return existing
             today = timezone.localdate()
-            add = calendar.add_working_days if REGISTRATION_IN_WORKING_DAYS else calendar.add_calendar_days
             petition = Petition(
                 applicant=user,
                 tracking_number=_next_tracking_number(today.year),
@@ -124,8 +120,8 @@ def submit_petition(
                 .order_by("-rereview_issued_on")
                 .first(),
                 submission_token=submission_token,
-                due_date=add(today, REGISTRATION_DAYS),
             )
+            clock_terms = start_clock(petition, Petition.opening_clock, today=today)
             petition.save()
             if authorize_agency:
                 AgencyAuthorization.objects.create(petition=petition, scope=authorization_scope)
@@ -133,7 +129,7 @@ def submit_petition(
 
             for uploaded in attachments:
                 store_upload(uploaded_file=uploaded, uploaded_by=user, owner=petition)
-            record_creation(petition, actor=user, request=request)
+            record_creation(petition, actor=user, request=request, clock_terms=clock_terms)
     except IntegrityError:
         # Only possible when two submits with one token race past the lock on a database without it.
         existing = Petition.objects.filter(applicant=user, submission_token=submission_token).first()

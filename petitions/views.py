@@ -14,6 +14,7 @@ from doumen_portal.documents.selectors import attachments_of, documents_of
 from doumen_portal.exceptions import PortalError
 
 from .forms import LookupForm, PetitionForm, RatingForm, StepForm
+from .models import Petition
 from .selectors import lookup_progress, petition_for, petitions_of
 from .services import normalize_tracking_number, rate_petition, submit_petition, take_step
 
@@ -24,7 +25,7 @@ NOTE_STEPS = ("request_review", "request_rereview")
 
 def index(request):
     """What the service offers and how to reach it."""
-    return render(request, "petitions/index.html")
+    return render(request, "petitions/index.html", {"registration_in_working_days": _registration_in_working_days()})
 
 
 @login_required
@@ -57,7 +58,16 @@ def petition_new(request):
             form.add_error(None, str(error.message))
         else:
             return redirect("petitions:receipt", petition.tracking_number)
-    return render(request, "petitions/petition_form.html", {"form": form})
+    return render(
+        request,
+        "petitions/petition_form.html",
+        {"form": form, "registration_in_working_days": _registration_in_working_days()},
+    )
+
+
+def _registration_in_working_days() -> bool:
+    """The pages state the registration clock in force (PETITIONS_REGISTRATION_CLOCK)."""
+    return Petition.opening_clock.unit == "working"
 
 
 @login_required

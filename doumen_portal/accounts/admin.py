@@ -357,7 +357,7 @@ class AuthenticatorAdmin(HidesSuperusersMixin, admin.ModelAdmin):
 
 @admin.register(IdentityCorrectionRequest)
 class IdentityCorrectionRequestAdmin(CaseAdminMixin, admin.ModelAdmin):
-    list_display = ("reference", "applicant", "corrected_name", "id_number_masked", "status", "due_date", "assignee")
+    list_display = ("reference", "applicant", "corrected_name", "id_number_masked", "status", "deadline", "assignee")
     list_filter = ("status", DeadlineFilter)
     search_fields = ("reference", "corrected_name", "applicant__real_name", "applicant__phone")
     list_select_related = ("applicant", "assignee")
@@ -368,7 +368,7 @@ class IdentityCorrectionRequestAdmin(CaseAdminMixin, admin.ModelAdmin):
         "id_number_masked",
         "reason",
         "status",
-        "due_date",
+        "deadline",
         "decision_note",
         "created_at",
     )

@@ -52,6 +52,7 @@ class IdentityCorrectionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
     decision_note = serializers.CharField(read_only=True)
     due_date = serializers.DateField(read_only=True, allow_null=True)
+    due_date_provisional = serializers.BooleanField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     available_actions = serializers.SerializerMethodField()
 

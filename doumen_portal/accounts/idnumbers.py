@@ -1,8 +1,11 @@
 """Resident identity card numbers (居民身份证号码, GB 11643-1999).
 
-Validation relies on python-stdnum (checksum, birth date, administrative region code valid in the birth
-year); this module adds translated messages per kind of error, refuses birth dates in the future and
-masks numbers for display.
+Validation relies on python-stdnum (checksum, birth date, administrative region codes); this module adds
+translated messages per kind of error, refuses birth dates in the future and masks numbers for display.
+
+A region code is accepted when it exists in any period, not only in the birth year: a number's region is
+where the household was registered when the number was issued, so someone born in 1960 who registered in
+Doumen District (440403, created 2001) holds a valid 440403 number.
 """
 
 import datetime
@@ -43,7 +46,8 @@ def validate_resident_id(value: str) -> str:
             raise ValidationError(MESSAGES["birth_date"], code="birth_date") from None
         if birth > timezone.localdate() or birth < datetime.date(1900, 1, 1):
             raise ValidationError(MESSAGES["birth_date"], code="birth_date")
-        ric.get_birth_place(number)
+        if not region_exists(number[:6]):
+            raise stdnum_errors.InvalidComponent()
     except stdnum_errors.InvalidLength:
         raise ValidationError(MESSAGES["length"], code="length") from None
     except stdnum_errors.InvalidFormat:
@@ -53,6 +57,14 @@ def validate_resident_id(value: str) -> str:
     except stdnum_errors.InvalidComponent:
         raise ValidationError(MESSAGES["region"], code="region") from None
     return number
+
+
+def region_exists(code: str) -> bool:
+    """Whether ``code`` is a county-level administrative region code of any period (python-stdnum's table of
+    GB/T 2260 codes keeps the historical ones with their years)."""
+    from stdnum import numdb
+
+    return any("county" in props for _part, props in numdb.get("cn/loc").info(code))
 
 
 def mask_resident_id(number: str) -> str:

@@ -121,6 +121,8 @@ class IdentityCorrectionRequest(Case):
     reason = models.TextField(_("what is wrong and why"), max_length=2000)
     decision_note = models.TextField(_("decision"), blank=True)
 
+    opening_clock = Clock.start(5, working_days=True)  # staff decide within 5 working days of filing
+
     workflow = Workflow(
         [
             Step(

@@ -86,7 +86,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["accounts.review_identitycorrectionrequest", "accounts.view_identitycorrectionrequest"]
     + ["accounts.change_identitycorrectionrequest"]
     + ["casework.view_calendaroverride", "casework.add_calendaroverride", "casework.change_calendaroverride"]
-    + ["casework.delete_calendaroverride"],
+    + ["casework.delete_calendaroverride"]
+    + ["casework.view_holidayyear", "casework.add_holidayyear", "casework.change_holidayyear"]
+    + ["casework.confirm_holidayyear"],
     Role.SECURITY_ADMIN: [
         "accounts.view_user",
         "accounts.assign_role",

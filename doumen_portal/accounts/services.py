@@ -70,14 +70,10 @@ def new_reference(prefix: str) -> str:
     return f"{prefix}{timezone.localdate().year}-{token}"
 
 
-CORRECTION_DAYS = 5  # working days for staff to decide
-
-
 def submit_identity_correction(user, *, corrected_name: str, id_number: str, reason: str, document=None, request=None):
     """A verified citizen asks for their real name or ID number to be corrected, with a supporting
     document (a scan of the ID card or household register) checked like every upload."""
-    from doumen_portal.casework.calendar import add_working_days
-    from doumen_portal.casework.services import record_creation
+    from doumen_portal.casework.services import record_creation, start_clock
 
     from .models import IdentityCorrectionRequest
 
@@ -104,14 +100,14 @@ def submit_identity_correction(user, *, corrected_name: str, id_number: str, rea
             id_number_digest=digest,
             id_number_masked=mask_resident_id(number),
             reason=reason.strip(),
-            due_date=add_working_days(timezone.localdate(), CORRECTION_DAYS),
         )
+        clock_terms = start_clock(correction, IdentityCorrectionRequest.opening_clock)
         correction.save()
         if document is not None:
             from doumen_portal.documents.services import store_upload
 
             store_upload(uploaded_file=document, uploaded_by=user, owner=correction)
-        record_creation(correction, actor=user, request=request)
+        record_creation(correction, actor=user, request=request, clock_terms=clock_terms)
     return correction
 
 

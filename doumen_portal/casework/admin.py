@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.admin_mixins import ViewOnlyAdminMixin
 from doumen_portal.exceptions import PortalError
 
-from .models import CalendarOverride, CaseHistory
+from .models import CalendarOverride, CaseHistory, HolidayYear
 
 
 class CaseHistoryInline(ViewOnlyAdminMixin, GenericTabularInline):
@@ -56,6 +57,134 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     list_display = ("date", "is_working_day", "note")
     list_filter = ("is_working_day",)
     date_hierarchy = "date"
+
+
+def _days_text(year: int, *, working: bool) -> str:
+    """The year's days as the form shows them, consecutive days with one note as a range."""
+    rows = list(CalendarOverride.objects.filter(date__year=year, is_working_day=working).values_list("date", "note"))
+    lines, run = [], []
+    for day, note in rows:
+        if run and ((day - run[-1][0]).days != 1 or note != run[-1][1]):
+            lines.append(run)
+            run = []
+        run.append((day, note))
+    if run:
+        lines.append(run)
+    return "\n".join(
+        " ".join(
+            part
+            for part in (
+                run[0][0].isoformat() if len(run) == 1 else f"{run[0][0].isoformat()} ~ {run[-1][0].isoformat()}",
+                run[0][1],
+            )
+            if part
+        )
+        for run in lines
+    )
+
+
+class HolidayYearForm(forms.ModelForm):
+    """A whole year's holidays and swapped working days in one form, as the State Council publishes them."""
+
+    holidays = forms.CharField(
+        label=_("Public holidays"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("One line per holiday or run of holidays, e.g. “2027-10-01 ~ 2027-10-07 国庆节”."),
+    )
+    working_days = forms.CharField(
+        label=_("Swapped working days (调休)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One line per weekend day worked in exchange, e.g. “2027-09-26 国庆节调休上班”."),
+    )
+
+    class Meta:
+        model = HolidayYear
+        fields = ["year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["year"].disabled = True
+            self.initial["holidays"] = _days_text(self.instance.year, working=False)
+            self.initial["working_days"] = _days_text(self.instance.year, working=True)
+
+    def clean(self):
+        from .holidays import check_days, parse_days
+
+        cleaned = super().clean()
+        year = cleaned.get("year")
+        if year is None:
+            return cleaned
+        for name in ("holidays", "working_days"):
+            try:
+                cleaned[f"{name}_parsed"] = parse_days(cleaned.get(name, ""), year=year)
+            except PortalError as error:
+                self.add_error(name, str(error.message))
+        if not self.errors:
+            try:
+                check_days(year=year, holidays=cleaned["holidays_parsed"], working_days=cleaned["working_days_parsed"])
+            except PortalError as error:
+                self.add_error(None, str(error.message))
+        return cleaned
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(admin.ModelAdmin):
+    """System administrators enter a year's holidays and confirm the year; both are recorded in the audit log,
+    and confirming counts provisional deadlines again."""
+
+    form = HolidayYearForm
+    list_display = ("year", "known", "confirmed_at", "confirmed_by")
+    list_select_related = ("confirmed_by",)
+    readonly_fields = ("confirmed_at", "confirmed_by")
+    actions = ["confirm_years"]
+
+    @admin.display(description=_("known"), boolean=True)
+    def known(self, holiday_year):
+        from .calendar import library_knows
+
+        return holiday_year.is_confirmed or library_knows(holiday_year.year)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from .holidays import save_holiday_year
+
+        # The form checked the days as the service does, so the service does not refuse them here.
+        saved = save_holiday_year(
+            year=form.cleaned_data["year"],
+            holidays=form.cleaned_data["holidays_parsed"],
+            working_days=form.cleaned_data["working_days_parsed"],
+            actor=request.user,
+            request=request,
+        )
+        obj.pk, obj.year = saved.pk, saved.year
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the days are written by save_holiday_year
+
+    @admin.action(description=_("Confirm the selected years' holidays"), permissions=["confirm"])
+    def confirm_years(self, request, queryset):
+        from .holidays import confirm_holiday_year
+
+        for holiday_year in queryset.order_by("year"):
+            try:
+                moved = confirm_holiday_year(holiday_year, actor=request.user, request=request)
+            except PortalError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(year)d confirmed; %(count)d deadline(s) counted again.")
+                    % {"year": holiday_year.year, "count": moved},
+                    messages.SUCCESS,
+                )
+
+    def has_confirm_permission(self, request):
+        return request.user.has_perm("casework.confirm_holidayyear")
 
 
 class DeadlineFilter(admin.SimpleListFilter):
@@ -117,6 +246,15 @@ class CaseAdminMixin:
             ),
             *super().get_urls(),
         ]
+
+    @admin.display(description=_("deadline"), ordering="due_date")
+    def deadline(self, case):
+        """The deadline, marked provisional while it runs into a year whose holidays are unconfirmed."""
+        if case.due_date is None:
+            return self.get_empty_value_display()
+        if case.due_date_provisional:
+            return format_html("{} <small>{}</small>", case.due_date.isoformat(), _("(provisional)"))
+        return case.due_date.isoformat()
 
     step_form_class = None  # a CaseStepForm subclass for steps that carry more data; CaseStepForm by default
 

@@ -6,3 +6,11 @@ class CaseworkConfig(AppConfig):
     name = "doumen_portal.casework"
     label = "casework"
     verbose_name = _("Casework")
+
+    def ready(self):
+        from django.core import checks
+
+        from .checks import check_clock_units, check_next_year_confirmed
+
+        checks.register(check_clock_units)
+        checks.register(check_next_year_confirmed)

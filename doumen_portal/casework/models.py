@@ -1,10 +1,11 @@
-"""The shared case machinery: an abstract ``Case``, one history table for all cases, calendar overrides."""
+"""The shared case machinery: an abstract ``Case``, one history table for all cases, the holiday calendar."""
 
 import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,12 @@ class Case(models.Model):
         verbose_name=_("assigned to"),
     )
     due_date = models.DateField(_("deadline"), null=True, blank=True, db_index=True)
+    due_date_provisional = models.BooleanField(
+        _("deadline provisional"),
+        default=False,
+        editable=False,
+        help_text=_("The deadline runs into a year whose public holidays are not confirmed yet."),
+    )
     paused_days_left = models.IntegerField(_("days left when paused"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("filed at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -67,26 +74,35 @@ class Case(models.Model):
         return [self.applicant]
 
     def deadline_recipients(self) -> list:
-        """Who is reminded of a deadline near or past: the assignee, and the supervisors (staff who may
-        assign this kind of case). Case models override this to name others."""
+        """Who is reminded of this case's deadline (see ``deadline_recipients_of``)."""
+        return type(self).deadline_recipients_of([self])[self.pk]
+
+    @classmethod
+    def deadline_recipients_of(cls, cases) -> dict:
+        """Who is reminded of each case's deadline near or past, by case pk: the assignee, and the
+        supervisors (staff who may assign this kind of case). A fixed number of queries whatever the number
+        of cases (``assignee`` should be selected with them). Case models override this to name others."""
+        supervisors = cls.deadline_supervisors()
+        return {
+            case.pk: ([case.assignee] if case.assignee_id else [])
+            + [user for user in supervisors if user.pk != case.assignee_id]
+            for case in cases
+        }
+
+    @classmethod
+    def deadline_supervisors(cls) -> list:
+        """Active staff holding the permission to assign this kind of case (one query)."""
         from django.contrib.auth import get_user_model
-        from django.contrib.auth.models import Permission
         from django.db.models import Q
 
-        recipients = [self.assignee] if self.assignee_id else []
-        rule = type(self).workflow.assign_by
-        if isinstance(rule, str) and "." in rule:
-            app_label, codename = rule.split(".", 1)
-            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-            if permission is not None:
-                recipients += list(
-                    get_user_model()
-                    .objects.filter(is_active=True, is_staff=True)
-                    .filter(Q(user_permissions=permission) | Q(groups__permissions=permission))
-                    .exclude(pk=self.assignee_id or 0)
-                    .distinct()
-                )
-        return recipients
+        rule = cls.workflow.assign_by
+        if not (isinstance(rule, str) and "." in rule):
+            return []
+        app_label, codename = rule.split(".", 1)
+        direct = Q(user_permissions__content_type__app_label=app_label, user_permissions__codename=codename)
+        by_role = Q(groups__permissions__content_type__app_label=app_label, groups__permissions__codename=codename)
+        users = get_user_model().objects.filter(is_active=True, is_staff=True)
+        return list(users.filter(pk__in=users.filter(direct | by_role).values("pk")).order_by("pk"))
 
     def days_left(self, *, today: datetime.date | None = None) -> int | None:
         if self.due_date is None:
@@ -108,6 +124,11 @@ class CaseHistory(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     due_date = models.DateField(_("deadline after this step"), null=True, blank=True)
+    # How the step set the clock, so a deadline can be counted again when a year's holidays are confirmed:
+    # the date counted from (or the date paused or resumed), the days (left) and their unit.
+    clock_from = models.DateField(_("clock counted from"), null=True, blank=True)
+    clock_days = models.IntegerField(_("clock days"), null=True, blank=True)
+    clock_unit = models.CharField(_("clock unit"), max_length=8, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
@@ -136,6 +157,42 @@ class CalendarOverride(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.note}"
+
+
+class HolidayYear(models.Model):
+    """A year's public holidays and swapped working days as the State Council published them.
+
+    The days themselves are ``CalendarOverride`` rows of that year. A system administrator enters them and
+    confirms the year; until then, deadlines that run into it are provisional.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("holiday year")
+        verbose_name_plural = _("holiday years")
+        permissions = [("confirm_holidayyear", _("Can confirm a year's public holidays"))]
+
+    def __str__(self):
+        return str(self.year)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class DeadlineReminder(models.Model):

@@ -22,6 +22,7 @@ def register_case_model(model, *, service, title_field: str, reference_field: st
                 url=case.get_absolute_url(),
                 updated_at=case.updated_at,
                 deadline=case.due_date,
+                deadline_provisional=case.due_date_provisional,
             )
 
     provider.__qualname__ = f"affairs_of_{model._meta.label_lower}"

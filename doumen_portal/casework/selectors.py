@@ -3,7 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import CaseHistory
 
-BUILT_IN_LABELS = {"submit": _("Filed"), "assign": _("Assigned to a handler")}
+BUILT_IN_LABELS = {
+    "submit": _("Filed"),
+    "assign": _("Assigned to a handler"),
+    "recount_deadline": _("Deadline counted again with the confirmed public holidays"),
+}
 
 
 def history_of(case):

@@ -29,10 +29,27 @@ def status_label(case, status: str) -> str:
     return str(dict(type(case).Status.choices).get(status, status))
 
 
-def _apply_clock(case, clock: Clock, *, today: datetime.date, days: int | None = None) -> list[str]:
-    """Set the case's deadline as the step's clock says; return the fields changed.
+def _running_unit(case) -> str:
+    """The unit of the clock running on (or paused on) the case: the one its last clock step recorded."""
+    unit = (
+        CaseHistory.objects.filter(content_type=ContentType.objects.get_for_model(type(case)), object_id=case.pk)
+        .exclude(clock_unit="")
+        .order_by("-created_at", "-id")
+        .values_list("clock_unit", flat=True)
+        .first()
+    )
+    if unit:
+        return unit
+    opening = getattr(type(case), "opening_clock", None)
+    return opening.unit if opening is not None else calendar.CALENDAR_DAYS
 
-    ``days`` shortens an extension: the clock's days are its maximum.
+
+def _apply_clock(case, clock: Clock, *, today: datetime.date, days: int | None = None) -> tuple[list[str], dict]:
+    """Set the case's deadline as the step's clock says; return the fields changed and the clock's terms
+    for the history row (counted from, days, unit).
+
+    ``days`` shortens an extension: the clock's days are its maximum. Pause and resume keep the unit of the
+    running clock: a working-day clock paused with 3 working days left resumes with 3 working days.
     """
     if days is not None and clock.mode != "extend":
         raise InvalidInput(_("Only an extension takes a number of days."), code="days_not_allowed")
@@ -41,26 +58,40 @@ def _apply_clock(case, clock: Clock, *, today: datetime.date, days: int | None =
             _("An extension is between 1 and %(max)d days.") % {"max": clock.days}, code="days_out_of_range"
         )
 
-    def add(start, days):
-        return calendar.add_working_days(start, days) if clock.working_days else calendar.add_calendar_days(start, days)
-
     if clock.mode == "keep":
-        return []
+        return [], {}
+    terms = {}
     if clock.mode == "start":
-        case.due_date, case.paused_days_left = add(today, clock.days), None
+        unit = clock.unit
+        case.due_date, case.paused_days_left = calendar.add_days(today, clock.days, unit), None
+        terms = {"clock_from": today, "clock_days": clock.days, "clock_unit": unit}
     elif clock.mode == "extend":
         if case.due_date is None:
             raise InvalidTransition(_("There is no running deadline to extend."), code="no_deadline")
-        case.due_date = add(case.due_date, days if days is not None else clock.days)
+        unit, count = clock.unit, days if days is not None else clock.days
+        terms = {"clock_from": case.due_date, "clock_days": count, "clock_unit": unit}
+        case.due_date = calendar.add_days(case.due_date, count, unit)
     elif clock.mode == "pause":
-        case.paused_days_left = max(0, (case.due_date - today).days) if case.due_date else None
-        case.due_date = None
+        unit = _running_unit(case)
+        left = calendar.days_left(today, case.due_date, unit) if case.due_date else None
+        case.due_date, case.paused_days_left = None, left
+        terms = {"clock_from": today, "clock_days": left, "clock_unit": unit}
     elif clock.mode == "resume":
-        days_left = case.paused_days_left if case.paused_days_left is not None else 0
-        case.due_date, case.paused_days_left = today + datetime.timedelta(days=days_left), None
+        unit = _running_unit(case)
+        left = case.paused_days_left if case.paused_days_left is not None else 0
+        case.due_date, case.paused_days_left = calendar.add_days(today, left, unit), None
+        terms = {"clock_from": today, "clock_days": left, "clock_unit": unit}
     elif clock.mode == "stop":
         case.due_date, case.paused_days_left = None, None
-    return ["due_date", "paused_days_left"]
+    case.due_date_provisional = case.due_date is not None and calendar.is_provisional(today, case.due_date)
+    return ["due_date", "paused_days_left", "due_date_provisional"], terms
+
+
+def start_clock(case, clock: Clock, *, today: datetime.date | None = None) -> dict:
+    """Start the first clock of a case being filed (before its first save). Pass the result to
+    ``record_creation`` so the filing's history row says how the deadline was counted."""
+    _fields, terms = _apply_clock(case, clock, today=today or timezone.localdate())
+    return terms
 
 
 def _check(step: Step, case, actor, note: str) -> None:
@@ -98,14 +129,15 @@ def transition(
         locked = model.objects.select_for_update().get(pk=case.pk)
         _check(step, locked, actor, note)
         history = CaseHistory.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=locked.pk)
-        if step.clock.once and history.filter(action=action).exists():
+        if (step.once or step.clock.once) and history.filter(action=action).exists():
             raise InvalidTransition(
                 _("“%(action)s” can be done only once per case.") % {"action": step.label or action}, code="once"
             )
         from_status = locked.status
         locked.status = step.target
         fields = ["status", "updated_at"]
-        fields += _apply_clock(locked, step.clock, today=timezone.localdate(), days=days)
+        clock_fields, clock_terms = _apply_clock(locked, step.clock, today=timezone.localdate(), days=days)
+        fields += clock_fields
         if step.note_field:
             setattr(locked, step.note_field, note)
             fields.append(step.note_field)
@@ -113,7 +145,9 @@ def transition(
             setattr(locked, name, value)
             fields.append(name)
         locked.save(update_fields=list(dict.fromkeys(fields)))
-        _record(locked, action=action, actor=actor, from_status=from_status, note=note, request=request)
+        _record(
+            locked, action=action, actor=actor, from_status=from_status, note=note, request=request, terms=clock_terms
+        )
         after = getattr(locked, "after_transition", None)
         if after is not None:
             after(step, actor=actor, note=note, from_status=from_status)
@@ -147,10 +181,10 @@ def assign(case, *, assignee, actor, note: str = "", request=None):
     return locked
 
 
-def record_creation(case, *, actor, note: str = "", request=None) -> None:
+def record_creation(case, *, actor, note: str = "", request=None, clock_terms: dict | None = None) -> None:
     """The first history row of a newly filed case (from no state to its initial state), and the
-    applicant's receipt in their inbox, by SMS and e-mail."""
-    _record(case, action="submit", actor=actor, from_status="", note=note, request=request)
+    applicant's receipt in their inbox, by SMS and e-mail. ``clock_terms`` come from ``start_clock``."""
+    _record(case, action="submit", actor=actor, from_status="", note=note, request=request, terms=clock_terms)
     notify_case_update(case, recipient=case.applicant, note=note)
 
 
@@ -170,14 +204,16 @@ def notify_case_update(case, *, recipient, note: str = "") -> None:
             "status": type(case).Status(case.status).label,
             "note": note,
             "due_date": case.due_date,
+            "due_date_provisional": case.due_date_provisional,
             "link": settings.PORTAL_URL.rstrip("/") + url,
         },
         url=url,
     )
 
 
-def _record(case, *, action, actor, from_status, note, request):
+def _record(case, *, action, actor, from_status, note, request, terms: dict | None = None):
     CaseHistory.objects.create(
+        **(terms or {}),
         content_type=ContentType.objects.get_for_model(type(case)),
         object_id=case.pk,
         action=action,
@@ -192,45 +228,82 @@ def _record(case, *, action, actor, from_status, note, request):
         f"{meta.app_label}.{meta.model_name}.{action}",
         actor=actor,
         obj=case,
-        payload={"from": from_status, "to": case.status, "note": note, "due_date": case.due_date},
+        payload={
+            "from": from_status,
+            "to": case.status,
+            "note": note,
+            "due_date": case.due_date,
+            "due_date_provisional": case.due_date_provisional,
+        },
         request=request,
     )
 
 
-def send_deadline_reminders(*, today: datetime.date | None = None, due_within: int = 3) -> int:
-    """Remind assignees and supervisors of cases overdue or due within ``due_within`` days; once a day."""
-    from django.db import IntegrityError
+REMINDER_BATCH = 500
 
-    from doumen_portal.notifications.services import notify
+
+def _claim_reminders(content_type, case_ids: list[int], today: datetime.date) -> set[int]:
+    """Write today's reminder row for each case and return the cases this run claimed, that is those not
+    reminded yet today. The unique constraint decides between two runs at the same time (one query)."""
+    from django.db import connection
 
     from .models import DeadlineReminder
+
+    if not case_ids:
+        return set()
+    table = connection.ops.quote_name(DeadlineReminder._meta.db_table)
+    values = ", ".join(["(%s, %s, %s)"] * len(case_ids))
+    params = [value for pk in case_ids for value in (content_type.pk, pk, today)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (content_type_id, object_id, date) VALUES {values} "
+            "ON CONFLICT (content_type_id, object_id, date) DO NOTHING RETURNING object_id",
+            params,
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def send_deadline_reminders(*, today: datetime.date | None = None, due_within: int = 3) -> int:
+    """Remind assignees and supervisors of cases overdue or due within ``due_within`` days; once a day.
+
+    A fixed number of queries per case model (and per batch of 500 cases), whatever the number of cases:
+    the cases, the reminder rows, the recipients and the notifications are each read or written at once.
+    """
+    from doumen_portal.notifications.services import notify_many
+
     from .registry import case_models
 
     today = today or timezone.localdate()
     sent = 0
     for model in case_models:
         content_type = ContentType.objects.get_for_model(model)
-        cases = model.objects.filter(due_date__lte=today + datetime.timedelta(days=due_within)).select_related(
-            "assignee"
+        cases = list(
+            model.objects.filter(due_date__lte=today + datetime.timedelta(days=due_within))
+            .select_related("assignee")
+            .order_by("pk")
         )
-        for case in cases.iterator(chunk_size=200):
-            try:
-                with transaction.atomic():
-                    DeadlineReminder.objects.create(content_type=content_type, object_id=case.pk, date=today)
-                    for recipient in case.deadline_recipients():
-                        notify(
-                            recipient,
-                            kind="case_deadline",
-                            context={
-                                "case_type": model._meta.verbose_name,
-                                "reference": str(case),
-                                "due_date": case.due_date,
-                                "overdue": case.due_date < today,
-                            },
-                            url="",
-                            channels=("inbox", "email"),
-                        )
-                        sent += 1
-            except IntegrityError:
-                continue  # already reminded today
+        for offset in range(0, len(cases), REMINDER_BATCH):
+            batch = cases[offset : offset + REMINDER_BATCH]
+            with transaction.atomic():
+                claimed = _claim_reminders(content_type, [case.pk for case in batch], today)
+                fresh = [case for case in batch if case.pk in claimed]
+                if not fresh:
+                    continue
+                recipients = model.deadline_recipients_of(fresh)
+                messages = [
+                    (
+                        recipient,
+                        {
+                            "case_type": model._meta.verbose_name,
+                            "reference": str(case),
+                            "due_date": case.due_date,
+                            "due_date_provisional": case.due_date_provisional,
+                            "overdue": case.due_date < today,
+                        },
+                        "",
+                    )
+                    for case in fresh
+                    for recipient in recipients[case.pk]
+                ]
+                sent += notify_many(messages, kind="case_deadline", channels=("inbox", "email"))
     return sent

@@ -24,17 +24,22 @@ ASSIGNEE = "assignee"  # ``by`` value: the staff member the case is assigned to
 
 @dataclass(frozen=True)
 class Clock:
-    """What a step does to the case's deadline."""
+    """What a step does to the case's deadline, and in which unit it counts.
+
+    A clock counts calendar days unless it says working days; ``unit_setting`` names a setting
+    (``"calendar"`` or ``"working"``) that switches the unit where a local rule says so.
+    """
 
     mode: str = "keep"  # keep | start | extend | pause | resume | stop
     days: int = 0
     working_days: bool = False
     once: bool = False
+    unit_setting: str = ""
 
     @classmethod
-    def start(cls, days: int, *, working_days: bool = False) -> "Clock":
+    def start(cls, days: int, *, working_days: bool = False, unit_setting: str = "") -> "Clock":
         """A new deadline ``days`` after today."""
-        return cls("start", days, working_days)
+        return cls("start", days, working_days, unit_setting=unit_setting)
 
     @classmethod
     def extend(cls, days: int, *, working_days: bool = False, once: bool = True) -> "Clock":
@@ -43,18 +48,30 @@ class Clock:
 
     @classmethod
     def pause(cls) -> "Clock":
-        """Stop the clock and remember the days left (e.g. while the applicant supplies documents)."""
+        """Stop the clock and remember the days left, in the running clock's unit (e.g. while the applicant
+        supplies documents)."""
         return cls("pause")
 
     @classmethod
     def resume(cls) -> "Clock":
-        """Restart a paused clock with the days that were left."""
+        """Restart a paused clock with the days that were left, counted in the same unit."""
         return cls("resume")
 
     @classmethod
     def stop(cls) -> "Clock":
         """No deadline any more (closed cases)."""
         return cls("stop")
+
+    @property
+    def unit(self) -> str:
+        """``"calendar"`` or ``"working"`` (``casework.calendar.CALENDAR_DAYS`` / ``WORKING_DAYS``)."""
+        if self.unit_setting:
+            from django.conf import settings
+
+            configured = getattr(settings, self.unit_setting, "")
+            if configured:
+                return configured
+        return "working" if self.working_days else "calendar"
 
 
 KEEP = Clock()
@@ -71,6 +88,8 @@ class Step:
     label: Promise | str = ""
     clock: Clock = KEEP
     note_required: bool = False
+    # The step may be taken only once per case (e.g. one re-check of a grading).
+    once: bool = False
     # A field of the case that keeps this step's note (e.g. the decision's reasons shown to the applicant).
     note_field: str | None = None
     # Extra rule checked on the locked case: returns a translated refusal message, or None to allow.

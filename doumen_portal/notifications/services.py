@@ -122,6 +122,60 @@ def notify(
     return notification
 
 
+def notify_many(messages, *, kind: str, channels=CHANNELS) -> int:
+    """``notify`` for many people in a fixed number of queries: ``messages`` is a list of
+    ``(recipient, context, url)``. For daily jobs that tell many people at once (deadline reminders).
+    Returns the number of inbox notifications written (or of people told, without the inbox)."""
+    unknown = set(channels) - set(CHANNELS)
+    if unknown:
+        raise ValueError(f"unknown notification channels: {sorted(unknown)}")
+    prepared = []
+    for recipient, context, url in messages:
+        send_text = "sms" in channels and bool(recipient.phone) and recipient.phone_verified
+        rendered = render_notification(
+            kind,
+            context={**(context or {}), "recipient": recipient, "url": url},
+            language=recipient.language or settings.LANGUAGE_CODE,
+            sms=send_text,
+        )
+        prepared.append((recipient, url, rendered, send_text))
+    if not prepared:
+        return 0
+    with transaction.atomic():
+        notifications = [None] * len(prepared)
+        if "inbox" in channels:
+            notifications = Notification.objects.bulk_create(
+                Notification(recipient=r, kind=kind, subject=m["subject"], body=m["body"], url=url)
+                for r, url, m, _text in prepared
+            )
+        outgoing = []
+        for (recipient, _url, rendered, send_text), notification in zip(prepared, notifications, strict=True):
+            if "email" in channels and recipient.email:
+                outgoing.append(
+                    OutboxMessage(
+                        channel=OutboxMessage.Channel.EMAIL,
+                        recipient=recipient,
+                        to_address=recipient.email,
+                        subject=rendered["subject"],
+                        body=rendered["body"],
+                        notification=notification,
+                    )
+                )
+            if send_text:
+                outgoing.append(
+                    OutboxMessage(
+                        channel=OutboxMessage.Channel.SMS,
+                        recipient=recipient,
+                        to_address=recipient.phone,
+                        body=rendered["sms"],
+                        notification=notification,
+                    )
+                )
+        if outgoing:
+            enqueue_delivery_on_commit(message.pk for message in OutboxMessage.objects.bulk_create(outgoing))
+    return len(prepared)
+
+
 def enqueue_delivery_on_commit(message_ids) -> None:
     """Publish the delivery tasks once the current transaction commits (at once outside one)."""
     message_ids = list(message_ids)

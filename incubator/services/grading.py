@@ -193,7 +193,7 @@ def _rank(grade: str) -> int:
 
 def apply_step_effects(application: GradingApplication, action: str, *, actor, note: str) -> None:
     """What a step changes besides the case, inside its transaction (called by the case model)."""
-    if action == "publish":
+    if action in ("publish", "publish_recheck"):
         total = sum(application.scores.values_list("points", flat=True))
         application.total_score, application.proposed_grade = total, grade_for_score(total)
         application.save(update_fields=["total_score", "proposed_grade"])

@@ -34,13 +34,26 @@ def test_input_is_normalized_before_validation():
         ("440403200201011233", "checksum"),  # one digit mistyped
         (resident_id("44040320020230123"), "birth_date"),  # 30 February
         (resident_id("99999920020101123"), "region"),  # no such region code
-        (resident_id("44040319990101123"), "region"),  # Doumen District code before 2001
     ],
 )
 def test_each_kind_of_invalid_number_has_its_own_error(number, code):
     with pytest.raises(ValidationError) as caught:
         validate_resident_id(number)
     assert caught.value.code == code
+
+
+@pytest.mark.parametrize("birth", ["19600315", "20050315"])
+def test_a_doumen_number_is_valid_whatever_the_birth_year(birth):
+    # 440403 is Doumen District since 2001; people born before then who registered their household in
+    # Doumen afterwards hold 440403 numbers too.
+    number = resident_id(f"440403{birth}123")
+    assert validate_resident_id(number) == number
+
+
+def test_a_region_code_retired_long_ago_is_still_accepted():
+    # 440921 (Xinyi County, Guangdong) existed until 1995 only; numbers issued there remain valid.
+    number = resident_id("44092119800101123")
+    assert validate_resident_id(number) == number
 
 
 def test_birth_date_in_the_future_is_refused():

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from doumen_portal.casework.calendar import add_calendar_days
 from doumen_portal.casework.services import InvalidTransition, transition
 from doumen_portal.documents.models import Document
 from doumen_portal.exceptions import Conflict, InvalidInput, NotPermitted
@@ -283,7 +284,8 @@ def test_publish_needs_every_indicator_scored(application, representative, staff
 
 def test_publish_starts_a_seven_day_notice(application, representative, staff):
     application = advance(application, representative, staff, G.NOTICE, total=905)
-    assert application.due_date == timezone.localdate() + datetime.timedelta(days=7)
+    assert application.due_date == add_calendar_days(timezone.localdate(), 7)
+    assert application.due_date >= timezone.localdate() + datetime.timedelta(days=7)
     assert (application.total_score, application.proposed_grade) == (905, "5A")
 
 
@@ -304,18 +306,45 @@ def test_decide_refused_when_below_every_band(application, representative, staff
     assert GradingApplication.objects.get(pk=application.pk).status == G.REJECTED
 
 
-def test_recheck_during_notice_then_rescored_and_decided(application, representative, staff):
+def test_recheck_during_notice_then_rescored_and_decided_the_notice_running_on(application, representative, staff):
     application = advance(application, representative, staff, G.NOTICE, total=795)
+    notice_ends = application.due_date
     transition(application, "request_recheck", actor=representative, note="财务管理得分偏低，请复核。")
     application.refresh_from_db()
     assert application.status == G.RECHECK and application.recheck_reason
+    assert application.due_date == notice_ends  # the notice runs on during the re-check
     services.record_scores(application, by=staff, scores=scores_for(800))
-    transition(application, "publish", actor=staff)
+    with pytest.raises(InvalidTransition):
+        transition(application, "publish", actor=staff)  # publishing again would restart the notice
+    transition(application, "publish_recheck", actor=staff)
     application.refresh_from_db()
+    assert application.status == G.NOTICE
     assert application.proposed_grade == "4A"
+    assert application.due_date == notice_ends  # not restarted
     end_notice(application)
     transition(application, "decide", actor=staff)
     assert Organization.objects.get(pk=application.organization_id).grade == "4A"
+
+
+def test_only_one_recheck_per_grading(application, representative, staff):
+    application = advance(application, representative, staff, G.NOTICE, total=795)
+    transition(application, "request_recheck", actor=representative, note="财务管理得分偏低，请复核。")
+    transition(application, "publish_recheck", actor=staff)
+
+    with pytest.raises(InvalidTransition):
+        transition(application, "request_recheck", actor=representative, note="仍有异议，请再次复核。")
+    application.refresh_from_db()
+    assert application.status == G.NOTICE
+    assert application.recheck_reason == "财务管理得分偏低，请复核。"
+
+
+def test_a_grading_cannot_be_decided_while_its_recheck_is_open(application, representative, staff):
+    application = advance(application, representative, staff, G.NOTICE)
+    transition(application, "request_recheck", actor=representative, note="请复核。")
+    end_notice(application)
+    with pytest.raises(InvalidTransition):
+        transition(application, "decide", actor=staff)
+    assert GradingApplication.objects.get(pk=application.pk).status == G.RECHECK
 
 
 def test_recheck_refused_after_notice_without_reason_or_by_outsider(application, representative, staff, outsider):

@@ -120,6 +120,17 @@ def test_statistics_endpoint_for_staff_only(client, supervisor, citizen, leader)
     assert client.get(reverse("api:petition-statistics"), {"year": "abc"}).status_code == 400
 
 
+@pytest.mark.parametrize("year", ["99999999999999999999", "-1", "0", "10000", "2025.5", "２０２５", ""])
+def test_a_bad_statistics_year_is_a_400_with_a_translated_message(client, leader, year):
+    login_with_mfa(client, leader)
+    response = client.get(reverse("api:petition-statistics"), {"year": year})
+    if year == "":  # no year: this year's figures
+        assert response.status_code == 200
+        return
+    assert response.status_code == 400
+    assert "年份" in str(response.json())
+
+
 def test_consultations_list_and_create_for_station_staff(client, agent, citizen, django_assert_max_num_queries):
     url = reverse("api:petition-consultation-list")
     login_with_mfa(client, agent)
@@ -180,3 +191,30 @@ def test_an_extension_of_fewer_days_through_the_api(client, petition, supervisor
     assert response.status_code == 200
     petition.refresh_from_db()
     assert (petition.due_date - due).days == 7
+
+
+def test_a_registration_deadline_in_an_unconfirmed_year_is_provisional_until_the_year_is_confirmed(
+    client, citizen, file_petition
+):
+    import datetime
+
+    import time_machine
+
+    from doumen_portal.casework.holidays import confirm_holiday_year, save_holiday_year
+    from doumen_portal.casework.models import HolidayYear
+
+    # Filed Thursday 17 Dec 2026: 15 days later is Friday 1 Jan 2027, a year nobody has confirmed yet.
+    with time_machine.travel(datetime.datetime(2026, 12, 17, 10, tzinfo=datetime.UTC), tick=False):
+        petition = file_petition(citizen)
+    login_with_mfa(client, citizen)
+    body = client.get(detail(petition)).json()
+    assert (body["current_deadline"], body["due_date_provisional"]) == ("2027-01-01", True)
+    assert "暂定" in client.get(reverse("petitions:detail", args=[petition.tracking_number])).content.decode()
+
+    new_year = [(datetime.date(2027, 1, day), "元旦") for day in (1, 2, 3)]
+    save_holiday_year(year=2027, holidays=new_year, working_days=[], actor=None)
+    confirm_holiday_year(HolidayYear.objects.get(year=2027), actor=None)
+
+    body = client.get(detail(petition)).json()
+    assert (body["current_deadline"], body["due_date_provisional"]) == ("2027-01-04", False)
+    assert "暂定" not in client.get(reverse("petitions:detail", args=[petition.tracking_number])).content.decode()

@@ -53,19 +53,46 @@ def test_filing_gives_an_unguessable_tracking_number_a_receipt_and_starts_the_cl
     assert second.tracking_number.split("-")[1] == "000002"
 
 
-def test_the_registration_clock_counts_working_days_across_national_day(citizen, file_petition):
-    # Filed Monday 28 Sep 2026: 29, 30 Sep; 1-7 Oct are holidays; 8, 9, Sat 10 Oct (swapped working day),
-    # 12-16, 19-23 Oct: the 15th working day is Friday 23 Oct (calendar days would give 13 Oct).
+def test_the_registration_clock_counts_15_calendar_days_through_national_day(citizen, file_petition):
+    # Filed Monday 28 Sep 2026: 15 calendar days later is Tuesday 13 Oct, a working day; the National Day
+    # week (1-7 Oct) inside the period does not stop the clock.
     with at("2026-09-28"):
         petition = file_petition(citizen)
-    assert petition.due_date == datetime.date(2026, 10, 23)
+    assert petition.due_date == datetime.date(2026, 10, 13)
+    assert petition.due_date_provisional is False
+    history = CaseHistory.objects.get(action="submit", object_id=petition.pk)
+    assert (history.clock_from, history.clock_days, history.clock_unit) == (datetime.date(2026, 9, 28), 15, "calendar")
+
+
+def test_a_registration_period_ending_in_the_national_day_holiday_ends_on_the_next_working_day(citizen, file_petition):
+    # Filed Thursday 17 Sep 2026: the 15th day is Friday 2 Oct, a holiday; 1-7 Oct are holidays, so the
+    # period ends on Thursday 8 Oct.
+    with at("2026-09-17"):
+        petition = file_petition(citizen)
+    assert petition.due_date == datetime.date(2026, 10, 8)
+
+
+def test_a_registration_period_ending_on_a_swapped_working_saturday_ends_that_day(citizen, file_petition):
+    # Filed Friday 25 Sep 2026: the 15th day is Saturday 10 Oct, worked in exchange for the holiday (调休).
+    with at("2026-09-25"):
+        petition = file_petition(citizen)
+    assert petition.due_date == datetime.date(2026, 10, 10)
 
 
 def test_a_holiday_staff_add_moves_the_registration_deadline(citizen, file_petition):
-    CalendarOverride.objects.create(date=datetime.date(2026, 10, 23), is_working_day=False, note="地方假日")
+    CalendarOverride.objects.create(date=datetime.date(2026, 10, 13), is_working_day=False, note="地方假日")
     with at("2026-09-28"):
         petition = file_petition(citizen)
-    assert petition.due_date == datetime.date(2026, 10, 26)
+    assert petition.due_date == datetime.date(2026, 10, 14)
+
+
+def test_a_local_rule_may_count_the_registration_clock_in_working_days(citizen, file_petition, settings):
+    # PETITIONS_REGISTRATION_CLOCK=working: from Monday 28 Sep 2026, 29, 30 Sep; 1-7 Oct are holidays; 8, 9,
+    # Sat 10 Oct (swapped working day), 12-16, 19-23 Oct: the 15th working day is Friday 23 Oct.
+    settings.PETITIONS_REGISTRATION_CLOCK = "working"
+    with at("2026-09-28"):
+        petition = file_petition(citizen)
+    assert petition.due_date == datetime.date(2026, 10, 23)
 
 
 def test_unverified_citizen_cannot_file(unverified, file_petition):
@@ -117,8 +144,9 @@ def test_accepting_starts_the_60_day_handling_clock_and_sends_a_notice(petition,
 
     petition.refresh_from_db()
     assert petition.status == S.ACCEPTED
-    assert petition.due_date == datetime.date(2026, 5, 1)
-    assert petition.handling_due_date == datetime.date(2026, 5, 1)
+    # 60 days after 2 March is 1 May, the Labour Day holiday (1-5 May 2026): the period ends on 6 May.
+    assert petition.due_date == datetime.date(2026, 5, 6)
+    assert petition.handling_due_date == datetime.date(2026, 5, 6)
     assert petition.registration == Petition.Registration.ACCEPTED
     notice = Document.objects.get()
     assert notice.number == "斗信代受〔2026〕1号"
@@ -259,12 +287,13 @@ def test_one_extension_of_30_days_with_approver_and_reason_and_the_petitioner_is
             transition(petition, "extend", actor=supervisor, note="再次延期")
 
     petition.refresh_from_db()
-    assert petition.due_date == datetime.date(2026, 5, 31)
-    assert petition.handling_due_date == datetime.date(2026, 5, 31)
+    # The handling period ended on 6 May (1 May fell in the Labour Day holiday); 30 days more: 5 June.
+    assert petition.due_date == datetime.date(2026, 6, 5)
+    assert petition.handling_due_date == datetime.date(2026, 6, 5)
     assert petition.extension_approved_by == supervisor
     assert petition.extension_reason == "需要现场勘查"
     told = Notification.objects.filter(recipient=citizen).order_by("-pk").first()
-    assert "需要现场勘查" in told.body and "2026-05-31" in told.body
+    assert "需要现场勘查" in told.body and "2026-06-05" in told.body
 
 
 def test_the_opinion_letter_is_numbered_and_opens_the_review_window(petition, supervisor):
@@ -286,7 +315,8 @@ def test_review_within_30_days_is_answered_within_30_days(petition, supervisor, 
         transition(petition, "request_review", actor=citizen, note="对处理意见不服")
     petition.refresh_from_db()
     assert petition.status == S.REVIEWING
-    assert petition.due_date == datetime.date(2026, 5, 1)
+    # 30 days after 1 April is 1 May, in the Labour Day holiday (1-5 May): the answer is due on 6 May.
+    assert petition.due_date == datetime.date(2026, 5, 6)
     assert petition.review_requested_on == datetime.date(2026, 4, 1)
 
 
@@ -443,7 +473,9 @@ def test_an_extension_may_be_shorter_than_30_days_but_not_longer(petition, super
         transition(petition, "extend", actor=supervisor, note="需要现场勘查", days=10)
 
     petition.refresh_from_db()
-    assert petition.due_date == due + datetime.timedelta(days=10)
+    # 6 May + 10 days is Saturday 16 May, a rest day: the extended period ends on Monday 18 May.
+    assert due == datetime.date(2026, 5, 6)
+    assert petition.due_date == datetime.date(2026, 5, 18)
 
 
 def test_only_an_extension_takes_a_number_of_days(petition, supervisor):
