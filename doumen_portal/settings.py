@@ -130,6 +130,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every form's fields name what is missing in the person's words ("请填写涉及单位").
+FORM_RENDERER = "doumen_portal.forms.PortalFormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
