@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -21,9 +22,34 @@ def home(request):
     return render(request, "home.html")
 
 
+AFFAIR_FILTERS = {"all": _("All"), "open": _("In progress"), "done": _("Finished")}
+
+
 @login_required
 def my_affairs(request):
-    return render(request, "my_affairs.html", {"affairs": affairs_of(request.user)})
+    """Everything the person filed, in progress or finished (``?show=open`` / ``?show=done``)."""
+    affairs = affairs_of(request.user)
+    show = request.GET.get("show", "all")
+    if show not in AFFAIR_FILTERS:
+        show = "all"
+    counts = {
+        "all": len(affairs),
+        "open": sum(not affair.finished for affair in affairs),
+        "done": sum(affair.finished for affair in affairs),
+    }
+    if show != "all":
+        affairs = [affair for affair in affairs if affair.finished == (show == "done")]
+    filters = [(key, label, counts[key]) for key, label in AFFAIR_FILTERS.items()]
+    return render(
+        request,
+        "my_affairs.html",
+        {
+            "affairs": affairs,
+            "show": show,
+            "filters": filters,
+            "needs_action": sum(affair.needs_action for affair in affairs),
+        },
+    )
 
 
 @require_POST

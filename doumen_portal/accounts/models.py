@@ -163,6 +163,7 @@ class IdentityCorrectionRequest(Case):
                 Status.WITHDRAWN,
                 by=APPLICANT,
                 label=_("Withdraw"),
+                voluntary=True,
                 clock=Clock.stop(),
             ),
         ],
