@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.documents.attachments import AttachmentField, inspect_upload
+from doumen_portal.documents.forms import KeepsUploadsMixin
 from doumen_portal.exceptions import InvalidInput
 from doumen_portal.places.models import Town, Village
 
@@ -53,7 +54,9 @@ class PetitionFilesField(AttachmentField):
         return cleaned
 
 
-class PetitionForm(forms.Form):
+class PetitionForm(KeepsUploadsMixin, forms.Form):
+    max_uploads = MAX_FILES
+
     subject = forms.CharField(
         label=_("Subject"), max_length=100, help_text=_("One line, e.g. “Unpaid land compensation”.")
     )
@@ -143,7 +146,7 @@ class RatingForm(forms.Form):
 
 class LookupForm(forms.Form):
     tracking_number = forms.CharField(
-        label=_("Tracking number"), max_length=20, help_text=_("As on your receipt, e.g. XF2026-000123-7K.")
+        label=_("Tracking number"), max_length=40, help_text=_("As on your receipt, e.g. XF2026-000123-7K.")
     )
     phone = forms.CharField(
         label=_("Mobile phone number you filed from"),

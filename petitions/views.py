@@ -1,19 +1,29 @@
 """Citizens' pages: file a petition, follow it, ask for review, rate the outcome; the public progress lookup."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from doumen_portal.accounts.phones import to_e164
 from doumen_portal.casework.selectors import timeline_of
+from doumen_portal.documents.forms import remove_requested
+from doumen_portal.documents.pdf import render_pdf
+from doumen_portal.documents.qr import qr_data_uri, qr_svg
 from doumen_portal.documents.selectors import attachments_of, documents_of
+from doumen_portal.documents.services import discard_pending_upload
+from doumen_portal.documents.views import content_disposition
 from doumen_portal.exceptions import PortalError
 
 from .forms import LookupForm, PetitionForm, RatingForm, StepForm
+from .progress import progress_of
 from .selectors import lookup_progress, petition_for, petitions_of
 from .services import normalize_tracking_number, rate_petition, submit_petition, take_step
 
@@ -33,7 +43,14 @@ def petition_new(request):
     if not request.user.is_real_name_verified:
         messages.info(request, _("Verify your real name first: petitions are filed under your real name."))
         return redirect(f"{reverse('accounts:verify')}?next={request.path}")
-    form = PetitionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and (removed := remove_requested(request.POST)):
+        # A remove button of a kept file: drop it and show the form again as typed, without judging it yet.
+        discard_pending_upload(public_id=removed, by=request.user)
+        kept = [value for value in request.POST.getlist("kept_uploads") if value != str(removed)]
+        initial = {name: request.POST.get(name) for name in PetitionForm.base_fields if name in request.POST}
+        form = PetitionForm(initial=initial, user=request.user, kept_upload_ids=kept)
+        return render(request, "petitions/petition_form.html", {"form": form})
+    form = PetitionForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -50,6 +67,7 @@ def petition_new(request):
                 authorize_agency=data["authorize_agency"],
                 authorization_scope=data["authorization_scope"],
                 attachments=data["attachments"],
+                pending_attachments=form.kept_uploads,
                 submission_token=data["submission_token"],
                 request=request,
             )
@@ -57,15 +75,49 @@ def petition_new(request):
             form.add_error(None, str(error.message))
         else:
             return redirect("petitions:receipt", petition.tracking_number)
+    if request.method == "POST":
+        form.keep_uploads()
     return render(request, "petitions/petition_form.html", {"form": form})
+
+
+def _receipt_context(petition) -> dict:
+    query = urlencode({"number": petition.tracking_number})
+    lookup_url = f"{settings.PORTAL_URL.rstrip('/')}{reverse('petitions:lookup')}?{query}"
+    return {"petition": petition, "progress": progress_of(petition), "lookup_url": lookup_url}
 
 
 @login_required
 def petition_receipt(request, tracking_number):
+    """The receipt: tracking number, dates, progress, and a QR code of the lookup address; printable."""
     petition = petition_for(request.user, tracking_number)
     if petition.applicant_id != request.user.pk:
         return redirect(petition)
-    return render(request, "petitions/receipt.html", {"petition": petition})
+    context = _receipt_context(petition)
+    context["qr"] = qr_svg(context["lookup_url"], title=_("QR code of the progress lookup"))
+    return render(request, "petitions/receipt.html", context)
+
+
+@login_required
+@require_safe
+def petition_receipt_pdf(request, tracking_number):
+    """The receipt as a PDF to keep or print."""
+    petition = petition_for(request.user, tracking_number)
+    if petition.applicant_id != request.user.pk:
+        raise Http404("Only the petitioner has the receipt.")
+    context = _receipt_context(petition)
+    context |= {
+        "qr_uri": qr_data_uri(context["lookup_url"]),
+        "document_title": _("Petition receipt"),
+        "issuer": _("Doumen District petition agency station"),
+        "recipient": petition.applicant,
+    }
+    response = HttpResponse(render_pdf("petitions/receipt_pdf.html", context), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(
+        _("Receipt %(number)s.pdf") % {"number": petition.tracking_number},
+        fallback=f"receipt-{petition.tracking_number}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -86,6 +138,7 @@ def petition_detail(request, tracking_number):
             "petition": petition,
             "is_petitioner": is_petitioner,
             "history": timeline_of(petition),
+            "progress": progress_of(petition),
             "steps": steps if is_petitioner else [],
             "note_steps": NOTE_STEPS,
             "documents": documents_of(petition),
@@ -176,7 +229,7 @@ def _record_wrong_guess(keys) -> None:
 def progress_lookup(request):
     """Status and dates of a petition for whoever knows its tracking number and the filer's phone number;
     never its content or names. Wrong guesses are counted per IP address and per tracking number."""
-    form = LookupForm(request.POST or None)
+    form = LookupForm(request.POST or None, initial={"tracking_number": request.GET.get("number", "")[:40]})
     petition = None
     if request.method == "POST" and form.is_valid():
         tracking_number = normalize_tracking_number(form.cleaned_data["tracking_number"])
@@ -190,4 +243,16 @@ def progress_lookup(request):
         if petition is None:
             _record_wrong_guess(keys)
             form.add_error(None, _("No petition matches this tracking number and phone number."))
-    return render(request, "petitions/lookup.html", {"form": form, "petition": petition, "limited": False})
+    return render(
+        request,
+        "petitions/lookup.html",
+        {
+            "form": form,
+            "petition": petition,
+            "progress": progress_of(petition) if petition else None,
+            "not_found": request.method == "POST" and form.is_bound and petition is None,
+            "my_petitions_url": reverse("petitions:list"),
+            "station_url": reverse("petitions:index"),
+            "limited": False,
+        },
+    )
