@@ -30,6 +30,8 @@ from .services import normalize_tracking_number, rate_petition, submit_petition,
 # The petitioner's own steps shown as forms on the petition page.
 CITIZEN_STEPS = ("request_review", "request_rereview", "accept_outcome", "withdraw")
 NOTE_STEPS = ("request_review", "request_rereview")
+# Steps that cannot be undone: taken only with the confirmation box ticked.
+IRREVERSIBLE_STEPS = ("accept_outcome", "withdraw")
 
 
 def index(request):
@@ -43,10 +45,14 @@ def petition_new(request):
     if not request.user.is_real_name_verified:
         messages.info(request, _("Verify your real name first: petitions are filed under your real name."))
         return redirect(f"{reverse('accounts:verify')}?next={request.path}")
-    if request.method == "POST" and (removed := remove_requested(request.POST)):
-        # A remove button of a kept file: drop it and show the form again as typed, without judging it yet.
-        discard_pending_upload(public_id=removed, by=request.user)
-        kept = [value for value in request.POST.getlist("kept_uploads") if value != str(removed)]
+    removed = remove_requested(request.POST) if request.method == "POST" else None
+    if removed or (request.method == "POST" and request.POST.get("refresh")):
+        # A remove button of a kept file, or the no-JavaScript "update the choices" button: show the form again
+        # as typed (the village list now following the town), without judging it yet.
+        kept = request.POST.getlist("kept_uploads")
+        if removed:
+            discard_pending_upload(public_id=removed, by=request.user)
+            kept = [value for value in kept if value != str(removed)]
         initial = {name: request.POST.get(name) for name in PetitionForm.base_fields if name in request.POST}
         form = PetitionForm(initial=initial, user=request.user, kept_upload_ids=kept)
         return render(request, "petitions/petition_form.html", {"form": form})
@@ -141,6 +147,7 @@ def petition_detail(request, tracking_number):
             "progress": progress_of(petition),
             "steps": steps if is_petitioner else [],
             "note_steps": NOTE_STEPS,
+            "irreversible_steps": IRREVERSIBLE_STEPS,
             "documents": documents_of(petition),
             "attachments": attachments_of(petition),
             "rating_form": RatingForm() if is_petitioner and petition.can_be_rated else None,
@@ -155,6 +162,9 @@ def petition_step(request, tracking_number):
     form = StepForm(request.POST)
     if not form.is_valid() or form.cleaned_data["action"] not in CITIZEN_STEPS:
         messages.error(request, _("This step is not available here."))
+        return redirect(petition)
+    if form.cleaned_data["action"] in IRREVERSIBLE_STEPS and not form.cleaned_data["confirm"]:
+        messages.error(request, _("Tick the box to confirm: this step cannot be undone."))
         return redirect(petition)
     try:
         take_step(
