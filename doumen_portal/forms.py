@@ -35,9 +35,11 @@ class PortalBoundField(forms.BoundField):
         errors = super().errors
         if not errors or not self.label:
             return errors
+        # A field that words its own "required" message keeps it.
+        own_message = self.field.error_messages.get("required") != forms.Field.default_error_messages["required"]
         reworded = self.form.error_class(renderer=self.form.renderer, field_id=self.auto_id or None)
         for error in errors.as_data():
-            if error.code in MISSING_CODES:
+            if error.code in MISSING_CODES and not (error.code == "required" and own_message):
                 reworded.append(missing_value_message(self.field, str(self.label)))
             else:
                 reworded.extend(error.messages)

@@ -22,6 +22,20 @@ def home(request):
     return render(request, "home.html")
 
 
+def privacy_policy(request):
+    from .accounts.models import PolicyConsent
+    from .accounts.policies import CURRENT_VERSIONS
+
+    return render(request, "legal/privacy.html", {"version": CURRENT_VERSIONS[PolicyConsent.Policy.PRIVACY]})
+
+
+def user_agreement(request):
+    from .accounts.models import PolicyConsent
+    from .accounts.policies import CURRENT_VERSIONS
+
+    return render(request, "legal/terms.html", {"version": CURRENT_VERSIONS[PolicyConsent.Policy.TERMS]})
+
+
 AFFAIR_FILTERS = {"all": _("All"), "open": _("In progress"), "done": _("Finished")}
 
 

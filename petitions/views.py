@@ -117,7 +117,7 @@ def petition_receipt_pdf(request, tracking_number):
         "issuer": _("Doumen District petition agency station"),
         "recipient": petition.applicant,
     }
-    response = HttpResponse(render_pdf("petitions/receipt_pdf.html", context), content_type="application/pdf")
+    response = HttpResponse(render_pdf("documents/petition_receipt.html", context), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(
         _("Receipt %(number)s.pdf") % {"number": petition.tracking_number},
         fallback=f"receipt-{petition.tracking_number}.pdf",
