@@ -9,4 +9,5 @@ def portal(request):
         "portal_icp_number": settings.PORTAL_ICP_NUMBER,
         "portal_psb_number": settings.PORTAL_PSB_NUMBER,
         "portal_hotline": settings.PORTAL_HOTLINE,
+        "elder_mode": request.COOKIES.get("elder_mode") == "1",
     }

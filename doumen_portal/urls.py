@@ -18,6 +18,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("my-affairs/", views.my_affairs, name="my_affairs"),
     path("privacy/", views.privacy_policy, name="privacy"),
+    path("elder-mode/", views.elder_mode, name="elder_mode"),
     path("terms/", views.user_agreement, name="terms"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),

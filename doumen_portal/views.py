@@ -5,8 +5,9 @@ import logging
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -20,6 +21,31 @@ logger = logging.getLogger(__name__)
 
 def home(request):
     return render(request, "home.html")
+
+
+ELDER_MODE_COOKIE = "elder_mode"
+
+
+@require_POST
+def elder_mode(request):
+    """Switch the large-text, high-contrast mode (适老化) on or off; remembered in a cookie for a year.
+
+    A plain form post, so it works without JavaScript; back to the page the person was on.
+    """
+    on = request.POST.get("on") == "1"
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if on:
+        response.set_cookie(
+            ELDER_MODE_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure(), httponly=True
+        )
+    else:
+        response.delete_cookie(ELDER_MODE_COOKIE, samesite="Lax")
+    return response
 
 
 def privacy_policy(request):
