@@ -170,6 +170,8 @@ LOGIN_REDIRECT_URL = "home"
 # django-allauth: sign-up and login by mobile phone (SMS code) or e-mail.
 ACCOUNT_ADAPTER = "doumen_portal.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"login": "doumen_portal.accounts.forms.LoginForm"}
+# Messages such as "以 … 成功登录" name the person (real name or masked mobile number), never the system username.
+ACCOUNT_USER_DISPLAY = "builtins.str"
 ACCOUNT_SIGNUP_FORM_CLASS = "doumen_portal.accounts.signup_forms.SignupConsentForm"
 ACCOUNT_LOGIN_METHODS = {"phone", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]

@@ -68,3 +68,15 @@ def test_real_name_page_says_why_the_id_number_is_needed(client):
     page = client.get(reverse("accounts:verify")).content.decode()
 
     assert "为什么需要您的身份证号码" in page
+
+
+def test_login_message_names_the_person_not_the_system_username(client):
+    from tests.factories import UserFactory
+
+    UserFactory(username="user1", phone="+8613912345678", password=PASSWORD)
+
+    response = client.post(reverse("account_login"), {"login": "13912345678", "password": PASSWORD}, follow=True)
+
+    page = response.content.decode()
+    assert "user1" not in page
+    assert "139****5678" in page
