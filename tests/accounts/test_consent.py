@@ -80,3 +80,12 @@ def test_login_message_names_the_person_not_the_system_username(client):
     page = response.content.decode()
     assert "user1" not in page
     assert "139****5678" in page
+
+
+def test_login_page_offers_the_sms_code_first_and_the_password_second(client):
+    page = client.get(reverse("account_login")).content.decode()
+
+    code_link = page.index(reverse("account_request_login_code"))
+    password = page.index('name="password"')
+    assert code_link < password
+    assert "手机验证码登录" in page and "密码登录" in page
