@@ -7,26 +7,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_sysadmin_corrections_and_mfa'),
+        ("accounts", "0006_sysadmin_corrections_and_mfa"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PolicyConsent',
+            name="PolicyConsent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('policy', models.CharField(choices=[('terms', 'User agreement'), ('privacy', 'Privacy policy')], max_length=16, verbose_name='policy')),
-                ('version', models.CharField(max_length=20, verbose_name='version')),
-                ('accepted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='accepted at')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='policy_consents', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "policy",
+                    models.CharField(
+                        choices=[("terms", "User agreement"), ("privacy", "Privacy policy")],
+                        max_length=16,
+                        verbose_name="policy",
+                    ),
+                ),
+                ("version", models.CharField(max_length=20, verbose_name="version")),
+                ("accepted_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="accepted at")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="policy_consents",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'policy consent',
-                'verbose_name_plural': 'policy consents',
-                'ordering': ['-accepted_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'policy', 'version'), name='accounts_consent_user_policy_version')],
+                "verbose_name": "policy consent",
+                "verbose_name_plural": "policy consents",
+                "ordering": ["-accepted_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "policy", "version"), name="accounts_consent_user_policy_version"
+                    )
+                ],
             },
         ),
     ]
