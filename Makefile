@@ -1,4 +1,5 @@
 # Doumen social-governance portal. `make run` and `make test` do all the set-up on a fresh machine.
+SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,13 +7,20 @@ STAMP := $(VENV)/.requirements-installed
 RUN_DEBS := fonts-noto-cjk libharfbuzz-subset0
 TEST_DEBS := $(RUN_DEBS) chromium
 
-.PHONY: run test bench lint messages venv system-deps
+.PHONY: run port-free test bench lint messages venv system-deps
 
-run: $(STAMP)
+PORT ?= 8000
+
+run: port-free $(STAMP)
 	@$(MAKE) --no-print-directory system-deps DEBS="$(RUN_DEBS)"
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --skip-if-not-demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	PORTAL_URL=$${PORTAL_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Fail at once, before installing and seeding, when another program already listens on the port.
+port-free:
+	@if (exec 3<>/dev/tcp/127.0.0.1/$(PORT)) 2>/dev/null; then \
+	  echo "Port $(PORT) is in use: run 'make run PORT=8001' (or another free port)."; exit 1; fi
 
 test: $(STAMP)
 	@$(MAKE) --no-print-directory system-deps DEBS="$(TEST_DEBS)"

@@ -22,6 +22,9 @@ class Affair:
     updated_at: datetime.datetime
     deadline: datetime.date | None = None
     deadline_provisional: bool = False
+    finished: bool = False
+    # The next move is the person's own (answer a request for information, accept an outcome or appeal).
+    needs_action: bool = False
 
 
 Provider = Callable[[object], Iterable[Affair]]

@@ -54,6 +54,10 @@ if not (PII_ENCRYPTION_KEYS and PII_HASH_KEY):
 
 # The portal's public address, for links in e-mail and SMS.
 PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")
+# Shown in every page's footer: the ICP filing number (ICP备案) and the public-security filing (公安备案).
+PORTAL_ICP_NUMBER = env("PORTAL_ICP_NUMBER", default="")
+PORTAL_PSB_NUMBER = env("PORTAL_PSB_NUMBER", default="")
+PORTAL_HOTLINE = env("PORTAL_HOTLINE", default="12345")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -133,6 +137,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every form's fields name what is missing in the person's words ("请填写涉及单位").
+FORM_RENDERER = "doumen_portal.forms.PortalFormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -177,6 +183,9 @@ LOGIN_REDIRECT_URL = "home"
 # django-allauth: sign-up and login by mobile phone (SMS code) or e-mail.
 ACCOUNT_ADAPTER = "doumen_portal.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"login": "doumen_portal.accounts.forms.LoginForm"}
+# Messages such as "以 … 成功登录" name the person (real name or masked mobile number), never the system username.
+ACCOUNT_USER_DISPLAY = "builtins.str"
+ACCOUNT_SIGNUP_FORM_CLASS = "doumen_portal.accounts.signup_forms.SignupConsentForm"
 ACCOUNT_LOGIN_METHODS = {"phone", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True

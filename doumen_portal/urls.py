@@ -17,6 +17,9 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages (the admin's) that do not name an icon.
     path("favicon.ico", views.favicon),
     path("my-affairs/", views.my_affairs, name="my_affairs"),
+    path("privacy/", views.privacy_policy, name="privacy"),
+    path("elder-mode/", views.elder_mode, name="elder_mode"),
+    path("terms/", views.user_agreement, name="terms"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/live", views.healthz_live, name="healthz_live"),

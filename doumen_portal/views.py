@@ -9,8 +9,10 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -25,9 +27,73 @@ def home(request):
     return render(request, "home.html")
 
 
+ELDER_MODE_COOKIE = "elder_mode"
+
+
+@require_POST
+def elder_mode(request):
+    """Switch the large-text, high-contrast mode (适老化) on or off; remembered in a cookie for a year.
+
+    A plain form post, so it works without JavaScript; back to the page the person was on.
+    """
+    on = request.POST.get("on") == "1"
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if on:
+        response.set_cookie(
+            ELDER_MODE_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure(), httponly=True
+        )
+    else:
+        response.delete_cookie(ELDER_MODE_COOKIE, samesite="Lax")
+    return response
+
+
+def privacy_policy(request):
+    from .accounts.models import PolicyConsent
+    from .accounts.policies import CURRENT_VERSIONS
+
+    return render(request, "legal/privacy.html", {"version": CURRENT_VERSIONS[PolicyConsent.Policy.PRIVACY]})
+
+
+def user_agreement(request):
+    from .accounts.models import PolicyConsent
+    from .accounts.policies import CURRENT_VERSIONS
+
+    return render(request, "legal/terms.html", {"version": CURRENT_VERSIONS[PolicyConsent.Policy.TERMS]})
+
+
+AFFAIR_FILTERS = {"all": _("All"), "open": _("In progress"), "done": _("Finished")}
+
+
 @login_required
 def my_affairs(request):
-    return render(request, "my_affairs.html", {"affairs": affairs_of(request.user)})
+    """Everything the person filed, in progress or finished (``?show=open`` / ``?show=done``)."""
+    affairs = affairs_of(request.user)
+    show = request.GET.get("show", "all")
+    if show not in AFFAIR_FILTERS:
+        show = "all"
+    counts = {
+        "all": len(affairs),
+        "open": sum(not affair.finished for affair in affairs),
+        "done": sum(affair.finished for affair in affairs),
+    }
+    if show != "all":
+        affairs = [affair for affair in affairs if affair.finished == (show == "done")]
+    filters = [(key, label, counts[key]) for key, label in AFFAIR_FILTERS.items()]
+    return render(
+        request,
+        "my_affairs.html",
+        {
+            "affairs": affairs,
+            "show": show,
+            "filters": filters,
+            "needs_action": sum(affair.needs_action for affair in affairs),
+        },
+    )
 
 
 @require_POST

@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.documents.attachments import AttachmentField, inspect_upload
+from doumen_portal.documents.forms import KeepsUploadsMixin
 from doumen_portal.exceptions import InvalidInput
 from doumen_portal.places.models import Town, Village
 
@@ -18,6 +19,17 @@ PETITION_FILE_KINDS = {"pdf", "jpeg", "png"}
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+
+class VillageSelect(forms.Select):
+    """Each village option names its town (``data-town``), so the list can follow the chosen town in the browser."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-town"] = instance.town_id
+        return option
 
 
 class PetitionFilesField(AttachmentField):
@@ -59,7 +71,11 @@ class PetitionFilesField(AttachmentField):
         return cleaned
 
 
-class PetitionForm(forms.Form):
+class PetitionForm(KeepsUploadsMixin, forms.Form):
+    max_uploads = MAX_FILES
+    # Without JavaScript, a button after this field shows the form again with the villages of the chosen town.
+    refresh_after = "town"
+
     subject = forms.CharField(
         label=_("Subject"), max_length=100, help_text=_("One line, e.g. “Unpaid land compensation”.")
     )
@@ -75,7 +91,12 @@ class PetitionForm(forms.Form):
     )
     town = forms.ModelChoiceField(label=_("Town or subdistrict"), queryset=Town.objects.all())
     village = forms.ModelChoiceField(
-        label=_("Village or community"), queryset=Village.objects.select_related("town"), required=False
+        label=_("Village or community"),
+        queryset=Village.objects.select_related("town"),
+        required=False,
+        widget=VillageSelect(attrs={"data-follows": "id_town"}),
+        error_messages={"invalid_choice": _("The village or community is not in the town chosen.")},
+        help_text=_("Choose the town first: the list shows its villages and communities."),
     )
     involves_others = forms.BooleanField(label=_("Other people are involved"), required=False)
     people_count = forms.IntegerField(
@@ -97,6 +118,10 @@ class PetitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
+        # The village list follows the chosen town, also without JavaScript (the form comes back with the town).
+        town = self.data.get("town") if self.is_bound else self.initial.get("town")
+        if town and str(town).isdigit():
+            self.fields["village"].queryset = self.fields["village"].queryset.filter(town_id=int(town))
         self.fields["attachments"].help_text = _(
             "Up to %(count)d PDF documents or JPEG/PNG images, at most %(limit)s each and %(total)s together."
         ) % {
@@ -138,6 +163,8 @@ class StepForm(forms.Form):
 
     action = forms.CharField(max_length=40)
     note = forms.CharField(max_length=4000, required=False)
+    # Irreversible steps (withdrawing, accepting the outcome) are taken only with this box ticked.
+    confirm = forms.BooleanField(required=False)
 
 
 class RatingForm(forms.Form):
@@ -153,7 +180,7 @@ class RatingForm(forms.Form):
 
 class LookupForm(forms.Form):
     tracking_number = forms.CharField(
-        label=_("Tracking number"), max_length=20, help_text=_("As on your receipt, e.g. XF2026-000123-7K.")
+        label=_("Tracking number"), max_length=40, help_text=_("As on your receipt, e.g. XF2026-000123-7K.")
     )
     phone = forms.CharField(
         label=_("Mobile phone number you filed from"),

@@ -316,6 +316,7 @@ class Petition(Case):
                 Status.WITHDRAWN,
                 by=APPLICANT,
                 label=_("Withdraw"),
+                voluntary=True,
                 clock=Clock.stop(),
             ),
         ],

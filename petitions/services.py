@@ -7,6 +7,7 @@ what is specific to petitions (tracking numbers, the repeat rule, letters, the a
 import hashlib
 import re
 import secrets
+import unicodedata
 import uuid
 
 from django.contrib.auth import get_user_model
@@ -34,8 +35,17 @@ TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out 
 TRACKING_PATTERN = re.compile(r"^XF\d{4}-\d{6}-[2-9A-HJ-NP-Z]{2}$")
 
 
+TRACKING_NUMBER_PARTS = re.compile(r"^XF(\d{4})(\d{6})([A-Z0-9]{2})$")
+
+
 def normalize_tracking_number(raw: str) -> str:
-    return (raw or "").strip().upper()
+    """The tracking number as issued (``XF2026-000123-7K``) from what a person types: lower case, full-width
+    characters, spaces or dashes anywhere, or none at all."""
+    text = unicodedata.normalize("NFKC", raw or "").upper()
+    match = TRACKING_NUMBER_PARTS.match(re.sub(r"[\W_]+", "", text))
+    if match is None:
+        return text.strip()
+    return "XF{}-{}-{}".format(*match.groups())
 
 
 def _next_tracking_number(year: int) -> str:
@@ -69,13 +79,15 @@ def submit_petition(
     authorize_agency: bool = False,
     authorization_scope: str = AgencyAuthorization.Scope.FULL,
     attachments=(),
+    pending_attachments=(),
     submission_token: uuid.UUID | None = None,
     request=None,
 ) -> Petition:
     """File a petition for a real-name-verified citizen; the registration clock starts.
 
     ``submission_token`` (the form's hidden token) makes a double submit return the petition the first one
-    created. A petition repeating the facts of the same person's case that is final after re-review is
+    created. ``pending_attachments`` are the person's uploads kept from an earlier failed submit of the form.
+    A petition repeating the facts of the same person's case that is final after re-review is
     filed and flagged (``repeat_of``), and cannot be accepted.
     """
     if not user.is_real_name_verified:
@@ -125,8 +137,10 @@ def submit_petition(
             petition.save()
             if authorize_agency:
                 AgencyAuthorization.objects.create(petition=petition, scope=authorization_scope)
-            from doumen_portal.documents.services import store_upload
+            from doumen_portal.documents.services import attach_upload, store_upload
 
+            for pending in pending_attachments:
+                attach_upload(pending, owner=petition, by=user)
             for uploaded in attachments:
                 store_upload(uploaded_file=uploaded, uploaded_by=user, owner=petition)
             record_creation(petition, actor=user, request=request, clock_terms=clock_terms)

@@ -1,26 +1,38 @@
 """Citizens' pages: file a petition, follow it, ask for review, rate the outcome; the public progress lookup."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from doumen_portal.accounts.phones import to_e164
 from doumen_portal.casework.selectors import timeline_of
+from doumen_portal.documents.forms import remove_requested
+from doumen_portal.documents.pdf import render_pdf
+from doumen_portal.documents.qr import qr_data_uri, qr_svg
 from doumen_portal.documents.selectors import attachments_of, documents_of
+from doumen_portal.documents.services import discard_pending_upload
+from doumen_portal.documents.views import content_disposition
 from doumen_portal.exceptions import PortalError
 
 from .forms import LookupForm, PetitionForm, RatingForm, StepForm
 from .models import Petition
+from .progress import progress_of
 from .selectors import lookup_progress, petition_for, petitions_of
 from .services import normalize_tracking_number, rate_petition, submit_petition, take_step
 
 # The petitioner's own steps shown as forms on the petition page.
 CITIZEN_STEPS = ("request_review", "request_rereview", "accept_outcome", "withdraw")
 NOTE_STEPS = ("request_review", "request_rereview")
+# Steps that cannot be undone: taken only with the confirmation box ticked.
+IRREVERSIBLE_STEPS = ("accept_outcome", "withdraw")
 
 
 def index(request):
@@ -34,7 +46,18 @@ def petition_new(request):
     if not request.user.is_real_name_verified:
         messages.info(request, _("Verify your real name first: petitions are filed under your real name."))
         return redirect(f"{reverse('accounts:verify')}?next={request.path}")
-    form = PetitionForm(request.POST or None, request.FILES or None)
+    removed = remove_requested(request.POST) if request.method == "POST" else None
+    if removed or (request.method == "POST" and request.POST.get("refresh")):
+        # A remove button of a kept file, or the no-JavaScript "update the choices" button: show the form again
+        # as typed (the village list now following the town), without judging it yet.
+        kept = request.POST.getlist("kept_uploads")
+        if removed:
+            discard_pending_upload(public_id=removed, by=request.user)
+            kept = [value for value in kept if value != str(removed)]
+        initial = {name: request.POST.get(name) for name in PetitionForm.base_fields if name in request.POST}
+        form = PetitionForm(initial=initial, user=request.user, kept_upload_ids=kept)
+        return render(request, "petitions/petition_form.html", {"form": form})
+    form = PetitionForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -51,6 +74,7 @@ def petition_new(request):
                 authorize_agency=data["authorize_agency"],
                 authorization_scope=data["authorization_scope"],
                 attachments=data["attachments"],
+                pending_attachments=form.kept_uploads,
                 submission_token=data["submission_token"],
                 request=request,
             )
@@ -58,6 +82,8 @@ def petition_new(request):
             form.add_error(None, str(error.message))
         else:
             return redirect("petitions:receipt", petition.tracking_number)
+    if request.method == "POST":
+        form.keep_uploads()
     return render(
         request,
         "petitions/petition_form.html",
@@ -70,12 +96,44 @@ def _registration_in_working_days() -> bool:
     return Petition.opening_clock.unit == "working"
 
 
+def _receipt_context(petition) -> dict:
+    query = urlencode({"number": petition.tracking_number})
+    lookup_url = f"{settings.PORTAL_URL.rstrip('/')}{reverse('petitions:lookup')}?{query}"
+    return {"petition": petition, "progress": progress_of(petition), "lookup_url": lookup_url}
+
+
 @login_required
 def petition_receipt(request, tracking_number):
+    """The receipt: tracking number, dates, progress, and a QR code of the lookup address; printable."""
     petition = petition_for(request.user, tracking_number)
     if petition.applicant_id != request.user.pk:
         return redirect(petition)
-    return render(request, "petitions/receipt.html", {"petition": petition})
+    context = _receipt_context(petition)
+    context["qr"] = qr_svg(context["lookup_url"], title=_("QR code of the progress lookup"))
+    return render(request, "petitions/receipt.html", context)
+
+
+@login_required
+@require_safe
+def petition_receipt_pdf(request, tracking_number):
+    """The receipt as a PDF to keep or print."""
+    petition = petition_for(request.user, tracking_number)
+    if petition.applicant_id != request.user.pk:
+        raise Http404("Only the petitioner has the receipt.")
+    context = _receipt_context(petition)
+    context |= {
+        "qr_uri": qr_data_uri(context["lookup_url"]),
+        "document_title": _("Petition receipt"),
+        "issuer": _("Doumen District petition agency station"),
+        "recipient": petition.applicant,
+    }
+    response = HttpResponse(render_pdf("documents/petition_receipt.html", context), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(
+        _("Receipt %(number)s.pdf") % {"number": petition.tracking_number},
+        fallback=f"receipt-{petition.tracking_number}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -96,8 +154,10 @@ def petition_detail(request, tracking_number):
             "petition": petition,
             "is_petitioner": is_petitioner,
             "history": timeline_of(petition),
+            "progress": progress_of(petition),
             "steps": steps if is_petitioner else [],
             "note_steps": NOTE_STEPS,
+            "irreversible_steps": IRREVERSIBLE_STEPS,
             "documents": documents_of(petition),
             "attachments": attachments_of(petition),
             "rating_form": RatingForm() if is_petitioner and petition.can_be_rated else None,
@@ -112,6 +172,9 @@ def petition_step(request, tracking_number):
     form = StepForm(request.POST)
     if not form.is_valid() or form.cleaned_data["action"] not in CITIZEN_STEPS:
         messages.error(request, _("This step is not available here."))
+        return redirect(petition)
+    if form.cleaned_data["action"] in IRREVERSIBLE_STEPS and not form.cleaned_data["confirm"]:
+        messages.error(request, _("Tick the box to confirm: this step cannot be undone."))
         return redirect(petition)
     try:
         take_step(
@@ -186,7 +249,7 @@ def _record_wrong_guess(keys) -> None:
 def progress_lookup(request):
     """Status and dates of a petition for whoever knows its tracking number and the filer's phone number;
     never its content or names. Wrong guesses are counted per IP address and per tracking number."""
-    form = LookupForm(request.POST or None)
+    form = LookupForm(request.POST or None, initial={"tracking_number": request.GET.get("number", "")[:40]})
     petition = None
     if request.method == "POST" and form.is_valid():
         tracking_number = normalize_tracking_number(form.cleaned_data["tracking_number"])
@@ -200,4 +263,16 @@ def progress_lookup(request):
         if petition is None:
             _record_wrong_guess(keys)
             form.add_error(None, _("No petition matches this tracking number and phone number."))
-    return render(request, "petitions/lookup.html", {"form": form, "petition": petition, "limited": False})
+    return render(
+        request,
+        "petitions/lookup.html",
+        {
+            "form": form,
+            "petition": petition,
+            "progress": progress_of(petition) if petition else None,
+            "not_found": request.method == "POST" and form.is_bound and petition is None,
+            "my_petitions_url": reverse("petitions:list"),
+            "station_url": reverse("petitions:index"),
+            "limited": False,
+        },
+    )

@@ -53,7 +53,7 @@ def test_full_journey_never_shows_a_full_id_number(client, admin_client, caplog,
         client,
         "post",
         reverse("account_signup"),
-        data={"phone": "13912345678", "password1": password, "password2": password},
+        data={"phone": "13912345678", "password1": password, "password2": password, "agree": "on"},
     )
     code = re.search(r"(?<!\d)(\d{6})(?!\d)", sms_outbox()[-1]["body"]).group(1)
     visit(client, "post", response["Location"], data={"code": code})

@@ -105,7 +105,7 @@ def test_every_translatable_string_in_the_code_is_in_the_catalog(tmp_path):
 PAGES_ANONYMOUS = ["/", "/petitions/", "/incubator/", "/smallbiz/", "/social-work/", "/no-such-page/"]
 PAGES_CITIZEN = ["/my-affairs/", "/accounts/profile/", "/inbox/", "/accounts/identity-correction/"]
 PAGES_UNVERIFIED = ["/accounts/real-name/"]
-PAGES_ANONYMOUS += ["/petitions/progress/"]
+PAGES_ANONYMOUS += ["/petitions/progress/", "/privacy/", "/terms/"]
 PAGES_CITIZEN += ["/petitions/new/", "/petitions/mine/"]
 PAGES_CITIZEN += ["/accounts/api-tokens/"]
 

@@ -26,7 +26,7 @@ class ChinesePhoneField(PhoneField):
 
     def __init__(self, *args, **kwargs):
         kwargs["validators"] = [self.e164_validator]
-        kwargs.setdefault("label", _("Mobile phone"))
+        kwargs["label"] = _("Mobile phone")  # 手机号码, the word people know, not allauth's "Phone"
         super().__init__(*args, **kwargs)
         self.widget.attrs.update(placeholder="13800138000", inputmode="tel")
 

@@ -167,6 +167,7 @@ class IdentityCorrectionRequest(Case):
                 Status.WITHDRAWN,
                 by=APPLICANT,
                 label=_("Withdraw"),
+                voluntary=True,
                 clock=Clock.stop(),
             ),
         ],
@@ -197,3 +198,29 @@ class IdentityCorrectionRequest(Case):
             apply_identity_correction(self)
         if step.action in ("approve", "reject"):
             issue_correction_notice(self, approved=step.action == "approve", note=note, issued_by=actor)
+
+
+class PolicyConsent(models.Model):
+    """A person's agreement to one version of the user agreement or the privacy policy (PIPL art. 14, 17)."""
+
+    class Policy(models.TextChoices):
+        TERMS = "terms", _("User agreement")
+        PRIVACY = "privacy", _("Privacy policy")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="policy_consents", verbose_name=_("user")
+    )
+    policy = models.CharField(_("policy"), max_length=16, choices=Policy.choices)
+    version = models.CharField(_("version"), max_length=20)
+    accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-accepted_at", "-id"]
+        verbose_name = _("policy consent")
+        verbose_name_plural = _("policy consents")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "policy", "version"], name="accounts_consent_user_policy_version")
+        ]
+
+    def __str__(self):
+        return f"{self.get_policy_display()} {self.version}"

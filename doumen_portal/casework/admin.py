@@ -18,9 +18,21 @@ class CaseHistoryInline(ViewOnlyAdminMixin, GenericTabularInline):
     ct_fk_field = "object_id"
     extra = 0
     can_delete = False
-    fields = ("created_at", "action", "from_status", "to_status", "actor", "note", "due_date")
+    fields = ("created_at", "step", "from_state", "to_state", "actor", "note", "due_date")
     readonly_fields = fields
     ordering = ("created_at", "id")
+
+    @admin.display(description=_("step"))
+    def step(self, entry):
+        return entry.step_label
+
+    @admin.display(description=_("from"))
+    def from_state(self, entry):
+        return entry.status_label(entry.from_status) or "—"
+
+    @admin.display(description=_("to"))
+    def to_state(self, entry):
+        return entry.status_label(entry.to_status)
 
     def has_view_permission(self, request, obj=None):
         # Shown only inside a case's page, which checks its own permission: whoever sees the case sees

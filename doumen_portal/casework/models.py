@@ -138,7 +138,27 @@ class CaseHistory(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "created_at"], name="casework_history_case_idx")]
 
     def __str__(self):
-        return f"{self.action}: {self.from_status} → {self.to_status}"
+        if self.from_status:
+            return f"{self.step_label}: {self.status_label(self.from_status)} → {self.status_label(self.to_status)}"
+        return f"{self.step_label}: {self.status_label(self.to_status)}"
+
+    @property
+    def _case_model(self):
+        # Content types are cached: no query per row.
+        return ContentType.objects.get_for_id(self.content_type_id).model_class()
+
+    @property
+    def step_label(self) -> str:
+        """The step's name in the reader's language ("受理"), not its code ("accept")."""
+        if self.action == "submit":
+            return str(_("Filed"))
+        workflow = getattr(self._case_model, "workflow", None)
+        step = workflow.step(self.action) if workflow is not None else None
+        return str(step.label) if step is not None and step.label else self.action
+
+    def status_label(self, value: str) -> str:
+        statuses = getattr(self._case_model, "Status", None)
+        return str(dict(statuses.choices).get(value, value)) if statuses is not None and value else value
 
 
 class CalendarOverride(models.Model):

@@ -23,6 +23,8 @@ def register_case_model(model, *, service, title_field: str, reference_field: st
                 updated_at=case.updated_at,
                 deadline=case.due_date,
                 deadline_provisional=case.due_date_provisional,
+                finished=case.status in model.workflow.finished_statuses,
+                needs_action=case.status in model.workflow.applicant_statuses,
             )
 
     provider.__qualname__ = f"affairs_of_{model._meta.label_lower}"

@@ -94,14 +94,25 @@ class Step:
     note_field: str | None = None
     # Extra rule checked on the locked case: returns a translated refusal message, or None to allow.
     guard: Callable[[object], str | None] | None = None
+    # A step the applicant may take but need not (withdrawing): it does not put the case in their hands.
+    voluntary: bool = False
     sources_set: frozenset = field(init=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "sources_set", frozenset(self.sources))
 
     def permits(self, user, case) -> bool:
-        rules = self.by if isinstance(self.by, list | tuple) else [self.by]
-        return any(_rule_permits(rule, user, case) for rule in rules)
+        return any(_rule_permits(rule, user, case) for rule in self.rules)
+
+    @property
+    def rules(self) -> list:
+        return list(self.by) if isinstance(self.by, list | tuple) else [self.by]
+
+    @property
+    def is_applicants(self) -> bool:
+        """Whether the applicant's side takes this step: the applicant, or a rule function (the portal's rule
+        functions say who stands for the applicant, such as an organization's representatives)."""
+        return any(rule == APPLICANT or callable(rule) for rule in self.rules)
 
 
 def _rule_permits(rule: Permission, user, case) -> bool:
@@ -122,6 +133,17 @@ class Workflow:
     def __init__(self, steps: Iterable[Step], *, assign_by: Permission | None = None):
         self.steps = {step.action: step for step in steps}
         self.assign_by = assign_by
+        sources = {source for step in self.steps.values() for source in step.sources_set}
+        targets = {step.target for step in self.steps.values()}
+        # Statuses no step leaves: the case is over.
+        self.finished_statuses = frozenset(targets - sources)
+        # Statuses where the case waits for the applicant's side (to answer, resubmit, accept or appeal).
+        self.applicant_statuses = frozenset(
+            source
+            for step in self.steps.values()
+            if step.is_applicants and not step.voluntary
+            for source in step.sources_set
+        )
 
     def step(self, action: str) -> Step | None:
         return self.steps.get(action)

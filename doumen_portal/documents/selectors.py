@@ -35,3 +35,13 @@ def attachments_of(owner):
     return Attachment.objects.filter(
         owner_type=ContentType.objects.get_for_model(owner), owner_id=owner.pk
     ).select_related("uploaded_by")
+
+
+def pending_uploads_of(user, *, public_ids=None):
+    """``user``'s uploads not yet attached to anything (kept from a form that came back with errors)."""
+    if user is None or not user.is_authenticated:
+        return Attachment.objects.none()
+    uploads = Attachment.objects.filter(uploaded_by=user, owner_id__isnull=True).order_by("created_at", "id")
+    if public_ids is not None:
+        uploads = uploads.filter(public_id__in=public_ids)
+    return uploads

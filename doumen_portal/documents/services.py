@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from doumen_portal.audit.services import log_action
-from doumen_portal.exceptions import Conflict, NotPermitted
+from doumen_portal.exceptions import Conflict, InvalidInput, NotPermitted
 
 from .attachments import inspect_upload
 from .models import Attachment, Document, DocumentSequence
@@ -158,3 +158,35 @@ def attach_upload(attachment: Attachment, *, owner, by) -> Attachment:
             "documents.attachment.attach", actor=by, obj=attachment, payload={"owner": f"{owner_type}:{owner.pk}"}
         )
     return attachment
+
+
+def keep_pending_uploads(*, uploaded_files, uploaded_by) -> list[Attachment]:
+    """Store the acceptable files of a form that came back with errors, so the person need not choose them again.
+
+    They wait, unattached, as the person's pending uploads until the form goes through (``attach_upload``)
+    or the person removes them (``discard_pending_upload``). Files that are refused are skipped: the form
+    already reports them.
+    """
+    kept = []
+    for uploaded_file in uploaded_files:
+        try:
+            kept.append(store_upload(uploaded_file=uploaded_file, uploaded_by=uploaded_by))
+        except InvalidInput:
+            continue
+    return kept
+
+
+def discard_pending_upload(*, public_id, by) -> bool:
+    """Remove one of ``by``'s pending uploads; an attached file or someone else's is left alone (False)."""
+    with transaction.atomic():
+        attachment = (
+            Attachment.objects.select_for_update()
+            .filter(public_id=public_id, uploaded_by=by, owner_id__isnull=True)
+            .first()
+        )
+        if attachment is None:
+            return False
+        log_action("documents.attachment.discard", actor=by, obj=attachment, payload={"name": attachment.original_name})
+        attachment.delete()
+        transaction.on_commit(lambda: attachment.file.delete(save=False))
+    return True

@@ -21,7 +21,8 @@ def last_code(outbox, phone):
 
 def test_sign_up_with_a_number_typed_without_country_code(client, sms_outbox):
     response = client.post(
-        reverse("account_signup"), {"phone": "139 1234 5678", "password1": PASSWORD, "password2": PASSWORD}
+        reverse("account_signup"),
+        {"phone": "139 1234 5678", "password1": PASSWORD, "password2": PASSWORD, "agree": "on"},
     )
 
     assert response.status_code == 302
@@ -40,7 +41,7 @@ def test_sign_up_with_a_number_typed_without_country_code(client, sms_outbox):
 
 def test_wrong_sms_code_does_not_verify_the_phone(client, sms_outbox):
     response = client.post(
-        reverse("account_signup"), {"phone": "13912345678", "password1": PASSWORD, "password2": PASSWORD}
+        reverse("account_signup"), {"phone": "13912345678", "password1": PASSWORD, "password2": PASSWORD, "agree": "on"}
     )
     code = last_code(sms_outbox, "+8613912345678")
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
@@ -53,7 +54,7 @@ def test_wrong_sms_code_does_not_verify_the_phone(client, sms_outbox):
 
 def test_invalid_number_is_refused_in_chinese_and_shown_as_typed(client, sms_outbox):
     response = client.post(
-        reverse("account_signup"), {"phone": "1391234", "password1": PASSWORD, "password2": PASSWORD}
+        reverse("account_signup"), {"phone": "1391234", "password1": PASSWORD, "password2": PASSWORD, "agree": "on"}
     )
 
     assert response.status_code == 200
@@ -79,7 +80,9 @@ def test_unverified_phone_must_be_verified_at_login(client, sms_outbox):
 def test_taken_number_does_not_create_a_second_account(client, sms_outbox):
     UserFactory(phone="+8613912345678")
 
-    client.post(reverse("account_signup"), {"phone": "13912345678", "password1": PASSWORD, "password2": PASSWORD})
+    client.post(
+        reverse("account_signup"), {"phone": "13912345678", "password1": PASSWORD, "password2": PASSWORD, "agree": "on"}
+    )
 
     assert User.objects.filter(phone="+8613912345678").count() == 1
 
@@ -121,7 +124,13 @@ def test_login_code_for_an_unknown_number_looks_the_same_and_logs_nobody_in(clie
 def test_sign_up_and_login_by_email(client, sms_outbox):
     response = client.post(
         reverse("account_signup"),
-        {"phone": "13912345678", "email": "wang@example.cn", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "phone": "13912345678",
+            "email": "wang@example.cn",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "agree": "on",
+        },
     )
     assert response.status_code == 302
     client.post(response["Location"], {"code": last_code(sms_outbox, "+8613912345678")})

@@ -18,9 +18,10 @@ def test_citizen_signs_up_verifies_real_name_and_sees_chinese_home_with_masked_i
     assert "斗门区社会治理综合服务平台" in page.title()
 
     page.get_by_role("link", name="使用手机号码注册").first.click()
-    page.get_by_label("电话号码").fill("139 1234 5678")
+    page.get_by_label("手机号码").fill("139 1234 5678")
     page.get_by_label("密码", exact=False).first.fill("Doumen-e2e-2026")
     page.get_by_label("密码（重复）").fill("Doumen-e2e-2026")
+    page.get_by_label("我已阅读并同意").check()
     page.get_by_role("button", name="注册").click()
 
     page.wait_for_url(re.compile(r"/accounts/phone/verify/"))

@@ -42,7 +42,10 @@ def test_citizen_files_a_petition_and_gets_a_receipt(client, citizen, town):
     assert response.status_code == 302
     assert response["Location"] == reverse("petitions:receipt", args=[petition.tracking_number])
     page = client.get(response["Location"]).content.decode()
-    assert petition.tracking_number in page and petition.due_date.strftime("%Y-%m-%d") in page
+    assert (
+        petition.tracking_number in page
+        and f"{petition.due_date.year}年{petition.due_date.month}月{petition.due_date.day}日" in page
+    )
     assert Attachment.objects.count() == 2
     assert petition.authorization.scope == "full"
 
@@ -189,7 +192,7 @@ def test_the_portal_step_form_refuses_staff_actions(client, petition, citizen):
 def test_the_petitioner_withdraws_and_rates_after_the_opinion(client, petition, citizen, supervisor, file_petition):
     client.force_login(citizen)
     other = file_petition(citizen, facts="另一件事")
-    client.post(reverse("petitions:step", args=[other.tracking_number]), {"action": "withdraw"})
+    client.post(reverse("petitions:step", args=[other.tracking_number]), {"action": "withdraw", "confirm": "1"})
     other.refresh_from_db()
     assert other.status == Petition.Status.WITHDRAWN
 

@@ -67,7 +67,9 @@ def test_at_most_five_login_codes_a_minute_from_one_address(clock, sms_outbox):
 
 def sign_up(client, phone, ip="10.0.3.1"):
     return client.post(
-        reverse("account_signup"), {"phone": phone, "password1": PASSWORD, "password2": PASSWORD}, REMOTE_ADDR=ip
+        reverse("account_signup"),
+        {"phone": phone, "password1": PASSWORD, "password2": PASSWORD, "agree": "on"},
+        REMOTE_ADDR=ip,
     )
 
 
