@@ -20,7 +20,7 @@ def all_sent(*message_ids) -> bool:
     return not OutboxMessage.objects.filter(pk__in=message_ids).exclude(status=OutboxMessage.Status.SENT).exists()
 
 
-def test_worker_delivers_outbox_messages_through_redis(redis_url, start_worker, web_broker, sms_outbox):
+def test_worker_delivers_outbox_messages_through_redis(redis_url, start_worker, web_broker, sms_outbox, sent_mail):
     worker = start_worker(redis_url)
     web_broker(redis_url)
     citizen = UserFactory(phone="+8613800138000", email="liming@example.cn", language="en", real_name="Li Ming")
@@ -35,13 +35,17 @@ def test_worker_delivers_outbox_messages_through_redis(redis_url, start_worker, 
         assert message.attempts == 1
         assert message.sent_at is not None
         assert message.last_error == ""
+    sms = next(m for m in messages if m.channel == "sms")
     assert sms_outbox() == [
         {
             "phone": "+8613800138000",
             "body": "[Doumen portal] Li Ming, welcome! Your account is ready.",
+            "out_id": str(sms.pk),
             "sent_at": sms_outbox()[0]["sent_at"],
         }
     ]
+    email = next(m for m in messages if m.channel == "email")
+    assert [(mail["To"], mail["Message-ID"]) for mail in sent_mail()] == [("liming@example.cn", email.email_message_id)]
     assert Notification.objects.get().read_at is None
 
 
