@@ -133,27 +133,32 @@ class PasswordAgeReminderMiddleware:
 
 
 class SuperuserAuditMiddleware:
-    """Every request a superuser makes in the admin is written to the audit log: superusers are for
-    break-glass use only (``manage.py create_breakglass_superuser``), so each use is on record."""
+    """Every request a superuser makes in the admin or the API is written to the audit log: superusers are for
+    break-glass use only (``manage.py create_breakglass_superuser``), so each use is on record.
+
+    The user is read after the view: an API client authenticated by a token is known only once DRF has
+    authenticated it (DRF sets it on the underlying request).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if not (user.is_authenticated and user.is_superuser and request.path.startswith(reverse("admin:index"))):
+        if not (request.path.startswith(reverse("admin:index")) or request.path.startswith("/api/")):
             return self.get_response(request)
-        from doumen_portal.audit.services import log_action
-
         status = 500
         try:
             response = self.get_response(request)
             status = response.status_code
             return response
         finally:
-            log_action(
-                "security.superuser.request",
-                actor=user,
-                payload={"method": request.method, "path": request.path, "status": status},
-                request=request,
-            )
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated and user.is_superuser:
+                from doumen_portal.audit.services import log_action
+
+                log_action(
+                    "security.superuser.request",
+                    actor=user,
+                    payload={"method": request.method, "path": request.path, "status": status},
+                    request=request,
+                )

@@ -58,7 +58,7 @@ def test_login_sign_up_sms_codes_and_lookup_answer_without_redis(portal, private
     wrong = Browser(portal.url).post_form("/accounts/login/", {"login": "13912345678", "password": "wrong-1234"})
     newcomer = Browser(portal.url)
     signup = newcomer.post_form(
-        "/accounts/signup/", {"phone": "13987654321", "password1": PASSWORD, "password2": PASSWORD}
+        "/accounts/signup/", {"phone": "13987654321", "password1": PASSWORD, "password2": PASSWORD, "agree": "on"}
     )
     code = Browser(portal.url).post_form("/accounts/login/code/", {"phone": "13912340000"})
     code_again = Browser(portal.url).post_form("/accounts/login/code/", {"phone": "13912340000"})

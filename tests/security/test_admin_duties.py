@@ -465,6 +465,28 @@ def test_every_admin_request_of_a_superuser_is_recorded(admin_client, admin_user
     ]
 
 
+def test_every_api_request_of_a_superuser_is_recorded_token_or_session(client, admin_user):
+    from tests.factories import api_token
+
+    _token, key = api_token(admin_user)
+
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}")
+
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="security.superuser.request")
+    assert (entry.actor_id, entry.payload["path"], entry.payload["status"]) == (admin_user.pk, "/api/v1/me/", 200)
+
+
+def test_api_requests_of_other_people_are_not_recorded_as_superuser_use(client):
+    from tests.factories import api_token
+
+    _token, key = api_token(StaffFactory(roles=[Role.SYSTEM_ADMIN]))
+
+    client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}")
+
+    assert not AuditEntry.objects.filter(action="security.superuser.request").exists()
+
+
 def test_other_staff_requests_are_not_recorded_as_superuser_use(client):
     login_with_mfa(client, StaffFactory(roles=[Role.SYSTEM_ADMIN]))
 
