@@ -1,8 +1,9 @@
 """The "my affairs" registry: each app tells what a person has filed with it.
 
-An app registers a provider in its ``AppConfig.ready()``; the provider takes a user and returns
-``Affair`` items (at most a bounded number of queries per app, whatever the number of items). The page
-lists all of them, newest first.
+An app registers a provider in its ``AppConfig.ready()``; the provider takes a user, ``before`` (a time,
+or None) and ``limit``, and returns at most ``limit`` ``Affair`` items updated before that time, newest
+first (one indexed query per app, whatever the number of items). The page lists them a page at a time,
+newest first: a person with a thousand petitions gets 20 rows and a link to older ones.
 """
 
 import datetime
@@ -23,7 +24,8 @@ class Affair:
     deadline: datetime.date | None = None
 
 
-Provider = Callable[[object], Iterable[Affair]]
+Provider = Callable[..., Iterable[Affair]]
+PAGE_SIZE = 20
 _providers: list[Provider] = []
 
 
@@ -33,6 +35,15 @@ def register(provider: Provider) -> Provider:
     return provider
 
 
-def affairs_of(user) -> list[Affair]:
-    items = [affair for provider in _providers for affair in provider(user)]
-    return sorted(items, key=lambda affair: affair.updated_at, reverse=True)
+def affairs_of(user, *, before: datetime.datetime | None = None, limit: int = PAGE_SIZE) -> list[Affair]:
+    """The ``limit`` affairs of ``user`` updated most recently (before ``before``, if given)."""
+    items = [affair for provider in _providers for affair in provider(user, before=before, limit=limit)]
+    return sorted(items, key=lambda affair: affair.updated_at, reverse=True)[:limit]
+
+
+def affairs_page(user, *, before: datetime.datetime | None = None, size: int = PAGE_SIZE):
+    """One page of a person's affairs, and the ``before`` of the next (older) page, or None."""
+    items = affairs_of(user, before=before, limit=size + 1)
+    if len(items) > size:
+        return items[:size], items[size - 1].updated_at
+    return items, None

@@ -1,5 +1,6 @@
 """Portal-wide pages: home, "my affairs", the language switch and health checks."""
 
+import contextlib
 import logging
 
 from django.conf import settings
@@ -7,12 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from .accounts.services import set_language_preference
-from .affairs import affairs_of
+from .affairs import affairs_page
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +25,12 @@ def home(request):
 
 @login_required
 def my_affairs(request):
-    return render(request, "my_affairs.html", {"affairs": affairs_of(request.user)})
+    """A page of what the person has filed, newest first; ``?before=`` (a time) gives older ones."""
+    before = None
+    with contextlib.suppress(ValueError):  # well-formed but impossible (month 13): the first page
+        before = parse_datetime(request.GET.get("before", ""))
+    affairs, older = affairs_page(request.user, before=before)
+    return render(request, "my_affairs.html", {"affairs": affairs, "older": older, "is_first_page": before is None})
 
 
 @require_POST

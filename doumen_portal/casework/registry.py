@@ -2,17 +2,19 @@
 
 from doumen_portal.affairs import Affair, register
 
-MAX_PER_MODEL = 100
-
 # Every registered case model, for the daily deadline reminders and the dashboards.
 case_models: list = []
 
 
 def register_case_model(model, *, service, title_field: str, reference_field: str = "reference") -> None:
-    """List ``model``'s cases filed by a person on their "my affairs" page (one query per model)."""
+    """List ``model``'s cases filed by a person on their "my affairs" page (one query per model and page,
+    served by an index on ``(applicant, updated_at)``)."""
 
-    def provider(user):
-        cases = model.objects.filter(applicant=user).order_by("-updated_at")[:MAX_PER_MODEL]
+    def provider(user, *, before=None, limit: int):
+        cases = model.objects.filter(applicant=user)
+        if before is not None:
+            cases = cases.filter(updated_at__lt=before)
+        cases = cases.order_by("-updated_at", "-id")[:limit]
         for case in cases:
             yield Affair(
                 service=service,
