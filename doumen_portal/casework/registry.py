@@ -6,15 +6,20 @@ from doumen_portal.affairs import Affair, register
 case_models: list = []
 
 
+def affairs_queryset(model, user, *, before=None):
+    """``user``'s cases of ``model``, most recently updated first (before ``before``, if given)."""
+    cases = model.objects.filter(applicant=user)
+    if before is not None:
+        cases = cases.filter(updated_at__lt=before)
+    return cases.order_by("-updated_at", "-id")
+
+
 def register_case_model(model, *, service, title_field: str, reference_field: str = "reference") -> None:
     """List ``model``'s cases filed by a person on their "my affairs" page (one query per model and page,
     served by an index on ``(applicant, updated_at)``)."""
 
     def provider(user, *, before=None, limit: int):
-        cases = model.objects.filter(applicant=user)
-        if before is not None:
-            cases = cases.filter(updated_at__lt=before)
-        cases = cases.order_by("-updated_at", "-id")[:limit]
+        cases = affairs_queryset(model, user, before=before)[:limit]
         for case in cases:
             yield Affair(
                 service=service,
