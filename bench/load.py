@@ -221,8 +221,9 @@ def main() -> None:
             ceiling = wrk(CEILING, None, str(script))
             results[(None, CEILING)].append(ceiling)
             for who, path in PAGES:
+                time.sleep(1)  # let the workers finish the previous page's last requests
                 result = wrk(path, cookies.get(who), str(script))
-                result["ratio"] = result["rps"] / ceiling["rps"]
+                result["ratio"] = result["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
                 results[(who, path)].append(result)
         load_after = os.getloadavg()
     finally:
