@@ -7,7 +7,7 @@ STAMP := $(VENV)/.requirements-installed
 RUN_DEBS := fonts-noto-cjk libharfbuzz-subset0
 TEST_DEBS := $(RUN_DEBS) chromium
 
-.PHONY: run port-free test bench lint messages venv system-deps
+.PHONY: run port-free test bench bench-data lint messages venv system-deps
 
 PORT ?= 8000
 
@@ -30,8 +30,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Load benchmark of every list against /healthz/live (gunicorn + wrk); see bench/README.md.
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/load.py
+
+# A province-sized PostgreSQL database for the benchmark (DATABASE_URL names it); see bench/README.md.
+bench-data: $(STAMP)
+	$(BIN)/python bench/generate.py
 
 # Extract translatable strings into locale/zh_Hans and compile the catalog (needs GNU gettext).
 messages: $(STAMP)

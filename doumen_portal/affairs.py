@@ -1,8 +1,10 @@
 """The "my affairs" registry: each app tells what a person has filed with it.
 
-An app registers a provider in its ``AppConfig.ready()``; the provider takes a user and returns
-``Affair`` items (at most a bounded number of queries per app, whatever the number of items). The page
-lists all of them, newest first.
+An app registers a provider in its ``AppConfig.ready()``; the provider takes a user, ``before`` (a time,
+or None), ``limit`` and ``show`` (one of ``SHOW``), and returns at most ``limit`` ``Affair`` items of that
+kind updated before that time, newest first (one indexed query per app, whatever the number of items). The
+page lists them a page at a time, newest first: a person with a thousand petitions gets 20 rows and a link to
+older ones.
 """
 
 import datetime
@@ -27,7 +29,10 @@ class Affair:
     needs_action: bool = False
 
 
-Provider = Callable[[object], Iterable[Affair]]
+Provider = Callable[..., Iterable[Affair]]
+PAGE_SIZE = 20
+# all, waiting for the person's own move, in progress, finished
+SHOW = ("all", "action", "open", "done")
 _providers: list[Provider] = []
 
 
@@ -37,6 +42,17 @@ def register(provider: Provider) -> Provider:
     return provider
 
 
-def affairs_of(user) -> list[Affair]:
-    items = [affair for provider in _providers for affair in provider(user)]
-    return sorted(items, key=lambda affair: affair.updated_at, reverse=True)
+def affairs_of(
+    user, *, before: datetime.datetime | None = None, limit: int = PAGE_SIZE, show: str = "all"
+) -> list[Affair]:
+    """The ``limit`` affairs of ``user`` of the kind ``show`` updated most recently (before ``before``, if given)."""
+    items = [affair for provider in _providers for affair in provider(user, before=before, limit=limit, show=show)]
+    return sorted(items, key=lambda affair: affair.updated_at, reverse=True)[:limit]
+
+
+def affairs_page(user, *, before: datetime.datetime | None = None, size: int = PAGE_SIZE, show: str = "all"):
+    """One page of a person's affairs of the kind ``show``, and the ``before`` of the next (older) page, or None."""
+    items = affairs_of(user, before=before, limit=size + 1, show=show)
+    if len(items) > size:
+        return items[:size], items[size - 1].updated_at
+    return items, None

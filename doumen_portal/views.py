@@ -1,5 +1,6 @@
 """Portal-wide pages: home, "my affairs", the language switch and health checks."""
 
+import contextlib
 import logging
 import threading
 import time
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from .accounts.services import set_language_preference
-from .affairs import affairs_of
+from .affairs import affairs_page
 
 logger = logging.getLogger(__name__)
 
@@ -66,32 +68,29 @@ def user_agreement(request):
     return render(request, "legal/terms.html", {"version": CURRENT_VERSIONS[PolicyConsent.Policy.TERMS]})
 
 
-AFFAIR_FILTERS = {"all": _("All"), "open": _("In progress"), "done": _("Finished")}
+AFFAIR_FILTERS = {"all": _("All"), "action": _("Waiting for you"), "open": _("In progress"), "done": _("Finished")}
 
 
 @login_required
 def my_affairs(request):
-    """Everything the person filed, in progress or finished (``?show=open`` / ``?show=done``)."""
-    affairs = affairs_of(request.user)
+    """A page of what the person has filed, newest first, all, in progress or finished, or those waiting for
+    the person (``?show=``); ``?before=`` (a time) gives older ones."""
     show = request.GET.get("show", "all")
     if show not in AFFAIR_FILTERS:
         show = "all"
-    counts = {
-        "all": len(affairs),
-        "open": sum(not affair.finished for affair in affairs),
-        "done": sum(affair.finished for affair in affairs),
-    }
-    if show != "all":
-        affairs = [affair for affair in affairs if affair.finished == (show == "done")]
-    filters = [(key, label, counts[key]) for key, label in AFFAIR_FILTERS.items()]
+    before = None
+    with contextlib.suppress(ValueError):  # well-formed but impossible (month 13): the first page
+        before = parse_datetime(request.GET.get("before", ""))
+    affairs, older = affairs_page(request.user, before=before, show=show)
     return render(
         request,
         "my_affairs.html",
         {
             "affairs": affairs,
+            "older": older,
+            "is_first_page": before is None,
             "show": show,
-            "filters": filters,
-            "needs_action": sum(affair.needs_action for affair in affairs),
+            "filters": AFFAIR_FILTERS.items(),
         },
     )
 

@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from doumen_portal.admin_mixins import ViewOnlyAdminMixin
+from doumen_portal.admin_mixins import LargeTableAdminMixin, ViewOnlyAdminMixin
 from doumen_portal.audit.services import log_action
 from doumen_portal.casework.admin import CaseAdminMixin, DeadlineFilter
 from doumen_portal.exceptions import PortalError
@@ -56,17 +56,21 @@ class PenaltyInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("name", "org_type", "town", "status", "grade", "grade_valid_until", "credit_code")
     list_filter = ("org_type", "status", "grade", "town")
-    search_fields = ("name", "credit_code", "legal_representative")
+    search_fields = ("name", "credit_code")
+    search_help_text = _("Words of the name, or the full unified social credit code.")
     list_select_related = ("town",)
     inlines = [RepresentativeInline, AnnualInspectionInline, PenaltyInline]
     readonly_fields = ("created_at", "updated_at")
 
+    def get_search_results(self, request, queryset, search_term):
+        return selectors.search_organizations(queryset, search_term), False
+
 
 @admin.register(IncubationApplication)
-class IncubationApplicationAdmin(CaseAdminMixin, admin.ModelAdmin):
+class IncubationApplicationAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.ModelAdmin):
     list_display = ("reference", "organization", "applicant", "status", "deadline", "assignee", "review_date")
     list_filter = ("status", DeadlineFilter)
     search_fields = ("reference", "organization__name", "applicant__real_name", "applicant__phone")
@@ -182,7 +186,7 @@ class ResourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResourceBooking)
-class ResourceBookingAdmin(admin.ModelAdmin):
+class ResourceBookingAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("resource", "starts_at", "ends_at", "organization", "status", "booked_by")
     list_filter = ("status", "resource")
     list_select_related = ("resource", "organization", "booked_by")
@@ -441,7 +445,7 @@ class IndicatorScoreInline(ViewOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(GradingApplication)
-class GradingApplicationAdmin(CaseAdminMixin, admin.ModelAdmin):
+class GradingApplicationAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.ModelAdmin):
     list_display = (
         "reference",
         "organization",

@@ -1,6 +1,6 @@
 """The incubator's API: the public organization directory, incubation applications, resource bookings.
 
-GET   /api/v1/organizations/                 public; ?search=, type, town, grade, status
+GET   /api/v1/organizations/                 public, by name, paged by cursor; ?search=, type, town, grade, status
 GET   /api/v1/organizations/{id}/            public fields only
 PATCH /api/v1/organizations/{id}/            representatives and staff (403 for anyone else)
 GET/POST /api/v1/incubation-applications/    own organizations' applications (staff: all); create a draft
@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from doumen_portal.api_mixins import CreateInTransactionMixin
 from doumen_portal.casework.api import CaseStepsMixin
 from doumen_portal.exceptions import InvalidInput, NotPermitted
+from doumen_portal.pagination import NameCursorPagination
 from doumen_portal.places.models import Town
 
 from . import selectors, services
@@ -49,7 +50,9 @@ from .permissions import can_edit_organization
 
 
 class OrganizationFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name contains")
+    search = django_filters.CharFilter(
+        method="search_name", label="Name contains (or the full unified social credit code)"
+    )
     type = django_filters.ChoiceFilter(field_name="org_type", choices=OrganizationType.choices)
     town = django_filters.ModelChoiceFilter(queryset=Town.objects.all())
     grade = django_filters.ChoiceFilter(choices=Grade.choices)
@@ -58,6 +61,9 @@ class OrganizationFilter(django_filters.FilterSet):
     class Meta:
         model = Organization
         fields = ["search", "type", "town", "grade", "status"]
+
+    def search_name(self, queryset, name, value):
+        return selectors.search_organizations(queryset, value)
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -97,10 +103,13 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class OrganizationViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """The public directory of social organizations. Representatives and staff may change an organization
-    (PATCH); others get 403 and nothing changes."""
+    """The public directory of social organizations, by name. Representatives and staff may change an
+    organization (PATCH); others get 403 and nothing changes.
+
+    Paged by a cursor (no total count: the directory holds a province's organizations): follow ``next``."""
 
     serializer_class = OrganizationSerializer
+    pagination_class = NameCursorPagination
     filterset_class = OrganizationFilter
     queryset = Organization.objects.none()
     http_method_names = ["get", "patch", "head", "options"]
@@ -111,7 +120,7 @@ class OrganizationViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return selectors.directory().order_by("name", "id")
+        return selectors.directory()
 
     def perform_update(self, serializer):
         if not can_edit_organization(self.request.user, serializer.instance):

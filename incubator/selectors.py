@@ -1,17 +1,32 @@
 """Reads of the incubator, scoped by who asks, with a fixed number of queries per list."""
 
+import re
+
 from django.db.models import Count, Prefetch, Sum
 from django.http import Http404
 
 from .models import IncubationApplication, Organization, Representative, ResourceBooking, ServiceRecord
 from .permissions import REVIEW_APPLICATION, VIEW_APPLICATION, can_edit_organization, can_see_services
 
+CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
+
+
+def search_organizations(queryset, term: str):
+    """Organizations whose name contains ``term`` (a trigram index on PostgreSQL, Chinese included), or
+    the one with this unified social credit code."""
+    term = (term or "").strip()
+    if not term:
+        return queryset
+    if CREDIT_CODE.match(term.upper()):
+        return queryset.filter(credit_code=term.upper())
+    return queryset.filter(name__icontains=term)
+
 
 def directory(*, q: str = "", org_type: str = "", town=None, grade: str = "", status: str = ""):
     """The public directory: every organization, searchable by name and filtered by type, town, grade."""
     organizations = Organization.objects.public()
     if q:
-        organizations = organizations.filter(name__icontains=q.strip())
+        organizations = search_organizations(organizations, q)
     if org_type:
         organizations = organizations.filter(org_type=org_type)
     if town:

@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doumen_portal.admin_mixins import LargeTableAdminMixin
 from doumen_portal.casework.admin import CaseAdminMixin, CaseStepForm, DeadlineFilter
 from doumen_portal.exceptions import PortalError
 
@@ -28,7 +29,7 @@ from .models import (
     PetitionAgent,
     WorkLogEntry,
 )
-from .selectors import petition_statistics, petitions_visible_to
+from .selectors import petition_statistics, petitions_visible_to, search_petitions
 from .services import add_agent, record_consultation, set_agents, take_step
 
 
@@ -147,7 +148,7 @@ class PetitionStepForm(CaseStepForm):
 
 
 @admin.register(Petition)
-class PetitionAdmin(CaseAdminMixin, admin.ModelAdmin):
+class PetitionAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.ModelAdmin):
     form = PetitionAdminForm
     list_display = (
         "tracking_number",
@@ -161,6 +162,9 @@ class PetitionAdmin(CaseAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("status", DeadlineFilter, "registration", "town")
     search_fields = ("tracking_number", "subject", "respondent")
+    search_help_text = _(
+        "A tracking number or its beginning (XF2026-0001), or words of the subject or of the body concerned."
+    )
     list_select_related = ("assignee", "town", "repeat_of")
     readonly_fields = (
         "tracking_number",
@@ -228,6 +232,9 @@ class PetitionAdmin(CaseAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return petitions_visible_to(request.user).select_related("repeat_of")
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_petitions(queryset, search_term), False
 
     def has_add_permission(self, request):
         return False

@@ -11,10 +11,11 @@ from rest_framework.response import Response
 
 from doumen_portal.api_mixins import CreateInTransactionMixin
 from doumen_portal.casework.api import CaseStepsMixin
+from doumen_portal.pagination import LatestFirstCursorPagination
 from doumen_portal.places.models import Town, Village
 
 from .models import VIEW_STATISTICS, AgencyAuthorization, Consultation, Petition
-from .selectors import petition_statistics, petitions_visible_to
+from .selectors import petition_statistics, petitions_visible_to, search_petitions
 from .services import record_consultation, submit_petition, take_step
 
 YEAR_ERROR = _("Give a year such as 2025.")
@@ -102,16 +103,23 @@ class StatisticsQuerySerializer(serializers.Serializer):
 
 class PetitionViewSet(CaseStepsMixin, CreateInTransactionMixin, viewsets.ReadOnlyModelViewSet):
     """Petitions: citizens file and follow their own; agents see theirs and the unassigned queue;
-    supervisors and district leaders see all."""
+    supervisors and district leaders see all.
+
+    Newest first, paged by a cursor (no total count: a province files a million petitions): follow
+    ``next``. ``?search=`` takes a tracking number or its beginning, or words of the subject."""
 
     serializer_class = PetitionSerializer
+    pagination_class = LatestFirstCursorPagination
     lookup_field = "tracking_number"
     queryset = Petition.objects.none()  # for the schema
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return petitions_visible_to(self.request.user).select_related("repeat_of")
+        petitions = petitions_visible_to(self.request.user).select_related("repeat_of")
+        if self.action == "list":
+            petitions = search_petitions(petitions, self.request.query_params.get("search", ""))
+        return petitions
 
     def get_object(self):
         self.kwargs[self.lookup_field] = (self.kwargs.get(self.lookup_field) or "").upper()

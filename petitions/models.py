@@ -338,7 +338,18 @@ class Petition(Case):
             ("view_all_petitions", _("Can see every petition")),
             ("view_petition_statistics", _("Can see petition statistics")),
         ]
-        indexes = [models.Index(fields=["status", "due_date"], name="petitions_status_due")]
+        # Each list's filter and order: all petitions newest first (supervisors, API), by state, by town
+        # and state with deadlines, an agent's cases, a citizen's own ("my petitions", "my affairs").
+        # Tracking-number prefix and subject search indexes are PostgreSQL-only (migration 0003).
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="petitions_status_due"),
+            models.Index(fields=["created_at", "id"], name="petitions_created"),
+            models.Index(fields=["status", "created_at"], name="petitions_status_created"),
+            models.Index(fields=["town", "status", "due_date"], name="petitions_town_status_due"),
+            models.Index(fields=["assignee", "status", "due_date"], name="petitions_assignee_status"),
+            models.Index(fields=["applicant", "created_at"], name="petitions_applicant_created"),
+            models.Index(fields=["applicant", "updated_at"], name="petitions_applicant_updated"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "submission_token"], name="petitions_one_petition_per_submission"

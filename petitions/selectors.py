@@ -1,5 +1,7 @@
 """Reads on petitions: who sees what, permission-checked fetches, deadline lists and the annual statistics."""
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
@@ -51,7 +53,22 @@ def petition_for(user, tracking_number: str) -> Petition:
 
 
 def petitions_of(user):
-    return Petition.objects.filter(applicant=user).select_related("town")
+    """A citizen's own petitions, newest first (index on applicant and filing time)."""
+    return Petition.objects.filter(applicant=user).select_related("town").order_by("-created_at", "-id")
+
+
+TRACKING_NUMBER_START = re.compile(r"^XF\d")
+
+
+def search_petitions(queryset, term: str):
+    """Staff search: a tracking number by its beginning (``XF2026-0001`` finds XF2026-000123-7K), otherwise
+    words of the subject or of the body concerned. On PostgreSQL both use an index (migration 0003)."""
+    term = (term or "").strip()
+    if not term:
+        return queryset
+    if TRACKING_NUMBER_START.match(term.upper()):
+        return queryset.filter(tracking_number__startswith=term.upper())
+    return queryset.filter(Q(subject__icontains=term) | Q(respondent__icontains=term))
 
 
 def supervisors() -> list:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -136,10 +137,14 @@ def petition_receipt_pdf(request, tracking_number):
     return response
 
 
+PAGE_SIZE = 20
+
+
 @login_required
 def petition_list(request):
-    petitions = petitions_of(request.user)
-    return render(request, "petitions/petition_list.html", {"petitions": petitions})
+    """A citizen's petitions, newest first, 20 a page."""
+    page = Paginator(petitions_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "petitions/petition_list.html", {"page": page, "petitions": page.object_list})
 
 
 @login_required

@@ -45,7 +45,11 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
-        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object_idx")]
+        # The admin lists newest first; object and actor prefix searches are PostgreSQL-only (migration 0003).
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["created_at", "id"], name="audit_created_idx"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.actor_repr}"

@@ -2,17 +2,31 @@
 
 from doumen_portal.affairs import Affair, register
 
-MAX_PER_MODEL = 100
-
 # Every registered case model, for the daily deadline reminders and the dashboards.
 case_models: list = []
 
 
-def register_case_model(model, *, service, title_field: str, reference_field: str = "reference") -> None:
-    """List ``model``'s cases filed by a person on their "my affairs" page (one query per model)."""
+def affairs_queryset(model, user, *, before=None, show: str = "all"):
+    """``user``'s cases of ``model``, most recently updated first (before ``before``, if given): all, those
+    waiting for the person (``action``), in progress (``open``) or finished (``done``)."""
+    cases = model.objects.filter(applicant=user)
+    if show == "action":
+        cases = cases.filter(status__in=model.workflow.applicant_statuses)
+    elif show == "open":
+        cases = cases.exclude(status__in=model.workflow.finished_statuses)
+    elif show == "done":
+        cases = cases.filter(status__in=model.workflow.finished_statuses)
+    if before is not None:
+        cases = cases.filter(updated_at__lt=before)
+    return cases.order_by("-updated_at", "-id")
 
-    def provider(user):
-        cases = model.objects.filter(applicant=user).order_by("-updated_at")[:MAX_PER_MODEL]
+
+def register_case_model(model, *, service, title_field: str, reference_field: str = "reference") -> None:
+    """List ``model``'s cases filed by a person on their "my affairs" page (one query per model and page,
+    served by an index on ``(applicant, updated_at)``)."""
+
+    def provider(user, *, before=None, limit: int, show: str = "all"):
+        cases = affairs_queryset(model, user, before=before, show=show)[:limit]
         for case in cases:
             yield Affair(
                 service=service,

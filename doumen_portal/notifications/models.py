@@ -35,7 +35,12 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notif_recipient_read_idx")]
+        # A person's inbox newest first; the admin's list of all, newest first.
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notif_recipient_read_idx"),
+            models.Index(fields=["recipient", "created_at", "id"], name="notif_recipient_created_idx"),
+            models.Index(fields=["created_at", "id"], name="notif_created_idx"),
+        ]
 
     def __str__(self):
         return self.subject

@@ -280,7 +280,11 @@ class GradingApplication(Case):
         verbose_name = _("grading application")
         verbose_name_plural = _("grading applications")
         permissions = [("review_gradingapplication", _("Can score and decide grading applications"))]
-        indexes = [models.Index(fields=["status", "due_date"], name="incubator_grading_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="incubator_grading_status_due"),
+            models.Index(fields=["created_at", "id"], name="incubator_grading_created"),
+            models.Index(fields=["applicant", "updated_at"], name="incubator_grading_applicant"),
+        ]
 
     def __str__(self):
         return self.reference

@@ -166,7 +166,11 @@ class IncubationApplication(Case):
         verbose_name = _("incubation application")
         verbose_name_plural = _("incubation applications")
         permissions = [("review_incubationapplication", _("Can review incubation applications"))]
-        indexes = [models.Index(fields=["status", "due_date"], name="incubator_app_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="incubator_app_status_due"),
+            models.Index(fields=["created_at", "id"], name="incubator_app_created"),
+            models.Index(fields=["applicant", "updated_at"], name="incubator_app_applicant"),
+        ]
 
     def __str__(self):
         return self.reference

@@ -10,6 +10,7 @@ from doumen_portal.casework.selectors import timeline_of
 from doumen_portal.casework.views import take_step_from_post
 from doumen_portal.documents.selectors import attachments_of, documents_of
 from doumen_portal.exceptions import PortalError
+from doumen_portal.pagination import EstimatedCountPaginator
 
 from .. import selectors, services
 from ..forms import ApplicationForm, BookingForm, DirectoryFilterForm, OrganizationForm
@@ -35,7 +36,7 @@ def directory(request):
         town=filters.get("town"),
         grade=filters.get("grade") or "",
     )
-    page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EstimatedCountPaginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

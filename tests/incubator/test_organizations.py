@@ -227,12 +227,28 @@ def test_api_public_list_has_no_private_fields_and_filters(client, organization,
         make_organization(name=f"科技组织{n}", n=200 + n, org_type="sci_tech")
     with django_assert_max_num_queries(3):
         body = client.get(reverse("api:organization-list"), {"type": "sci_tech"}).json()
-    assert body["count"] == 10
+    assert [row["name"] for row in body["results"]] == [f"科技组织{n}" for n in range(10)]  # by name
     assert "contact_phone" not in body["results"][0] and "contact_person" not in body["results"][0]
     body = client.get(reverse("api:organization-list"), {"search": "测试公益"}).json()
     assert [row["name"] for row in body["results"]] == [organization.name]
     detail = client.get(reverse("api:organization-detail", args=[organization.pk])).content.decode()
     assert "13712345678" not in detail
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_api_directory_is_paged_by_cursor_in_fixed_queries(client, django_assert_max_num_queries, rows):
+    for n in range(rows):
+        make_organization(name=f"组织{n:02d}", n=300 + n)
+    with django_assert_max_num_queries(2):
+        body = client.get(reverse("api:organization-list")).json()
+    assert "count" not in body  # no COUNT(*) over a province's organizations
+    assert [row["name"] for row in body["results"]] == [f"组织{n:02d}" for n in range(min(rows, 20))]
+    assert (body["next"] is not None) == (rows > 20)
+
+
+def test_directory_finds_an_organization_by_its_credit_code(client, organization):
+    body = client.get(reverse("api:organization-list"), {"search": organization.credit_code.lower()}).json()
+    assert [row["id"] for row in body["results"]] == [organization.pk]
 
 
 def test_api_patch_by_outsider_is_403_and_changes_nothing(client, organization, outsider):

@@ -166,24 +166,42 @@ def test_consultations_list_and_create_for_station_staff(client, agent, citizen,
     assert client.post(url, {"kind": "individual", "topic": "x", "answer_summary": "y"}).status_code == 403
 
 
-def test_list_queries_do_not_grow_with_rows(client, supervisor, agent, file_petition, django_assert_max_num_queries):
-    from tests.factories import VerifiedCitizenFactory, resident_id
-
-    for index in range(6):
-        person = VerifiedCitizenFactory(username=f"p{index}", identity=resident_id(f"44040320020102{index:03d}"))
-        petition = file_petition(person, facts=f"事实{index}")
+@pytest.mark.parametrize("rows", [1, 50])
+def test_list_queries_do_not_grow_with_rows(
+    client, citizen, supervisor, agent, file_petition, django_assert_max_num_queries, rows
+):
+    for index in range(rows):
+        petition = file_petition(citizen, facts=f"事实{index}")
         add_agent(petition, agent=agent, by=supervisor)
-        transition(petition, "accept", actor=supervisor)
+    for user in (supervisor, agent, citizen):
+        login_with_mfa(client, user)
+        with django_assert_max_num_queries(6):
+            body = client.get(LIST).json()
+        assert len(body["results"]) == min(rows, 20)
+        assert (body["next"] is not None) == (rows > 20)
+
+
+def test_petitions_are_paged_newest_first_by_cursor(client, citizen, file_petition):
+    filed = [file_petition(citizen, facts=f"事实{index}").tracking_number for index in range(23)]
+    client.force_login(citizen)
+    first = client.get(LIST).json()
+    assert "count" not in first  # no COUNT(*) over a province's petitions
+    second = client.get(first["next"]).json()
+    assert [row["tracking_number"] for row in first["results"] + second["results"]] == filed[::-1]
+    assert second["next"] is None
+
+
+def test_api_finds_a_petition_by_the_beginning_of_its_tracking_number(client, supervisor, citizen, file_petition):
+    wanted = file_petition(citizen, facts="事实一", subject="鱼塘承包合同纠纷")
+    file_petition(citizen, facts="事实二", subject="道路施工噪音扰民")
     login_with_mfa(client, supervisor)
-    with django_assert_max_num_queries(6):
-        assert client.get(LIST).json()["count"] == 6
-    login_with_mfa(client, agent)
-    with django_assert_max_num_queries(6):
-        assert client.get(LIST).json()["count"] == 6
+    by_number = client.get(LIST, {"search": wanted.tracking_number[:-3].lower()}).json()["results"]
+    by_words = client.get(LIST, {"search": "承包"}).json()["results"]
+    assert [row["tracking_number"] for row in by_number] == [wanted.tracking_number]
+    assert [row["tracking_number"] for row in by_words] == [wanted.tracking_number]
 
 
 def test_an_extension_of_fewer_days_through_the_api(client, petition, supervisor):
-    from doumen_portal.casework.services import transition
 
     transition(petition, "accept", actor=supervisor)
     petition.refresh_from_db()

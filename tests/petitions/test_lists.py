@@ -50,6 +50,16 @@ def test_my_affairs_marks_the_case_waiting_for_the_person(client, citizen, three
     assert "待您处理" not in waiting_row
 
 
+def test_my_affairs_lists_only_what_waits_for_the_person_when_asked(client, citizen, three_petitions):
+    waiting, answered, withdrawn = three_petitions
+    client.force_login(citizen)
+
+    page = client.get(reverse("my_affairs"), {"show": "action"}).content.decode()
+
+    assert answered.tracking_number in page
+    assert waiting.tracking_number not in page and withdrawn.tracking_number not in page
+
+
 def test_my_affairs_filter_keeps_a_fixed_number_of_queries(
     client, citizen, three_petitions, file_petition, django_assert_max_num_queries
 ):

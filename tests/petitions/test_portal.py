@@ -206,18 +206,31 @@ def test_the_petitioner_withdraws_and_rates_after_the_opinion(client, petition, 
     assert 'name="satisfaction"' not in client.get(petition.get_absolute_url()).content.decode()
 
 
+@pytest.mark.parametrize("rows", [1, 50])
 def test_my_petitions_lists_own_only_in_a_fixed_number_of_queries(
-    client, citizen, other_citizen, file_petition, django_assert_max_num_queries
+    client, citizen, other_citizen, file_petition, django_assert_max_num_queries, rows
 ):
-    mine = [file_petition(citizen, facts=f"事实{i}") for i in range(6)]
+    mine = [file_petition(citizen, facts=f"事实{i}") for i in range(rows)]
     theirs = file_petition(other_citizen)
     client.force_login(citizen)
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):  # session, user, inbox count, page count (indexed), the page
         page = client.get(reverse("petitions:list")).content.decode()
 
-    assert all(p.tracking_number in page for p in mine)
+    newest = mine[::-1][:20]
+    assert all(p.tracking_number in page for p in newest)
+    assert not any(p.tracking_number in page for p in mine[::-1][20:])
     assert theirs.tracking_number not in page
+
+
+def test_my_petitions_are_paged_newest_first(client, citizen, file_petition):
+    mine = [file_petition(citizen, facts=f"事实{i}") for i in range(21)]
+    client.force_login(citizen)
+
+    second = client.get(reverse("petitions:list"), {"page": 2}).content.decode()
+
+    assert mine[0].tracking_number in second
+    assert mine[1].tracking_number not in second
 
 
 def test_the_petition_page_has_a_fixed_number_of_queries(
@@ -284,3 +297,43 @@ def test_repeated_wrong_guesses_are_rate_limited_per_ip(client, petition, citize
     response = client.post(url, {"tracking_number": petition.tracking_number, "phone": citizen.phone_national})
 
     assert response.status_code == 429
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_my_affairs_shows_the_newest_page_in_fixed_queries(
+    client, citizen, file_petition, django_assert_max_num_queries, rows
+):
+    from doumen_portal.casework.registry import case_models
+
+    mine = [file_petition(citizen, facts=f"事实{i}") for i in range(rows)]
+    client.force_login(citizen)
+
+    with django_assert_max_num_queries(3 + len(case_models)):  # session, user, inbox count, one per app
+        page = client.get(reverse("my_affairs")).content.decode()
+
+    assert all(p.tracking_number in page for p in mine[::-1][:20])
+    assert not any(p.tracking_number in page for p in mine[::-1][20:])
+    assert ('rel="next"' in page) == (rows > 20)
+
+
+def test_my_affairs_older_pages_follow_on_without_gaps(client, citizen, file_petition):
+    import re
+
+    mine = [file_petition(citizen, facts=f"事实{i}") for i in range(45)]
+    client.force_login(citizen)
+    seen, url = [], reverse("my_affairs")
+    while url:
+        page = client.get(url).content.decode()
+        seen += re.findall(r">(XF\d{4}-\d{6}-\w\w)</a>", page)
+        older = re.search(r'href="(\?before=[^"]+)" rel="next"', page)
+        url = reverse("my_affairs") + older.group(1).replace("&amp;", "&") if older else None
+
+    assert seen == [p.tracking_number for p in mine[::-1]]
+
+
+def test_my_affairs_ignores_a_malformed_page_mark(client, citizen, petition):
+    client.force_login(citizen)
+    for before in ("yesterday", "2026-13-45T99:00:00", "2026-02-30T10:00:00"):
+        response = client.get(reverse("my_affairs"), {"before": before})
+        assert response.status_code == 200
+        assert petition.tracking_number in response.content.decode()
