@@ -411,7 +411,8 @@ def generate_petitions() -> None:
             respondent, involves_others, people_count, contact_phone, facts_digest, registration, registered_on,
             registration_note, legal_channel, forwarded_to, handling_due_date, extension_reason, opinion,
             opinion_issued_on, review_opinion, review_issued_on, rereview_opinion, rereview_issued_on,
-            satisfaction, satisfaction_comment, rated_on, due_date, applicant_id, assignee_id, town_id)
+            satisfaction, satisfaction_comment, rated_on, due_date, due_date_provisional, applicant_id, assignee_id,
+            town_id)
         SELECT filed, least(now(), filed + interval '40 days' * (status NOT IN {unregistered})::int), status,
             'XF' || extract(year FROM filed)::int || '-' || lpad(seq::text, 6, '0') || '-'
                 || substr('23456789ABCDEFGHJKLMNPQRSTUVWXYZ', 1 + i % 32, 1)
@@ -446,6 +447,7 @@ def generate_petitions() -> None:
                 WHEN 'reviewing' THEN (filed + interval '90 days')::date
                 WHEN 'rereviewing' THEN (filed + interval '120 days')::date
             END,
+            false,
             CASE WHEN i > {PETITIONS} - {DEMO_CITIZEN_PETITIONS} * 40 AND i % 40 = 0 THEN {demo_citizen}
                 ELSE {first_citizen} + (i::bigint * 7919) % {CITIZENS} END,
             CASE WHEN status IN ('submitted', 'withdrawn', 'not_accepted', 'forwarded') AND i % 3 <> 0 THEN NULL
@@ -482,10 +484,10 @@ def history(label: str, table: str, content_type: int, paths: dict) -> None:
         label,
         f"""
         INSERT INTO casework_casehistory (content_type_id, object_id, action, from_status, to_status, actor_id,
-            note, due_date, created_at)
+            note, due_date, clock_unit, created_at)
         SELECT {content_type}, c.id, p.action, p.from_status, p.to_status,
             CASE WHEN p.action IN {APPLICANT_ACTIONS} THEN c.applicant_id ELSE c.assignee_id END,
-            '', CASE WHEN p.to_status = c.status THEN c.due_date END,
+            '', CASE WHEN p.to_status = c.status THEN c.due_date END, '',
             least(now(), c.created_at + p.step * interval '10 days')
         FROM {table} c JOIN ({path_rows(paths)}) AS p (status, step, action, from_status, to_status)
             ON p.status = c.status
@@ -561,12 +563,12 @@ def generate_organizations() -> None:
             label,
             f"""
             INSERT INTO {table} (created_at, updated_at, status, reference, organization_name, {extra_columns},
-                applicant_id, assignee_id, organization_id, due_date)
+                applicant_id, assignee_id, organization_id, due_date, due_date_provisional)
             SELECT now() - (o.id % 1000) * interval '1 day', now() - (o.id % 300) * interval '1 day',
                 ({states_sql})[1 + o.id % {len(states)}],
                 '{prefix}' || (2021 + o.id % 6) || '-' || upper(substr(md5('{prefix}' || o.id), 1, 8)),
                 o.name, {extra_values}, r.user_id, CASE WHEN o.id % 2 = 0 THEN {staff} END, o.id,
-                CASE WHEN o.id % {len(states)} < 3 THEN current_date + (o.id % 20)::int - 5 END
+                CASE WHEN o.id % {len(states)} < 3 THEN current_date + (o.id % 20)::int - 5 END, false
             FROM incubator_organization o JOIN incubator_representative r ON r.organization_id = o.id
             ORDER BY o.id LIMIT {count}
             """,

@@ -46,14 +46,15 @@ def fill(people: list, town: Town) -> None:
             INSERT INTO petitions_petition (created_at, updated_at, status, tracking_number, subject, facts,
                 request, respondent, involves_others, people_count, contact_phone, facts_digest, registration,
                 registration_note, legal_channel, forwarded_to, extension_reason, opinion, review_opinion,
-                rereview_opinion, satisfaction, satisfaction_comment, due_date, applicant_id, assignee_id, town_id)
+                rereview_opinion, satisfaction, satisfaction_comment, due_date, due_date_provisional, applicant_id,
+                assignee_id, town_id)
             SELECT now() - i * interval '5 minutes', now() - i * interval '4 minutes',
                 (ARRAY['submitted','accepted','answered','closed','closed','closed'])[1 + i % 6],
                 'XF' || (2026 - i / 100000) || '-' || lpad((i % 100000)::text, 6, '0') || '-AB',
                 (ARRAY['征地补偿款未按时发放','拖欠农民工工资','道路施工噪音扰民','低保资格认定有异议'])[1 + i % 4],
                 '事实', '请求', (ARRAY['斗门区民政局','井岸镇人民政府'])[1 + i % 2], false, 1, '+8613800000000',
                 md5(i::text), '', '', '', '', '', '', '', '', '', '',
-                current_date + (i % 60), {first} + i % {count}, NULL, {town.pk}
+                current_date + (i % 60), false, {first} + i % {count}, NULL, {town.pk}
             FROM generate_series(1, {PETITIONS}) AS i
             """
         )

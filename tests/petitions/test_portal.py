@@ -325,7 +325,7 @@ def test_my_affairs_older_pages_follow_on_without_gaps(client, citizen, file_pet
     while url:
         page = client.get(url).content.decode()
         seen += re.findall(r">(XF\d{4}-\d{6}-\w\w)</a>", page)
-        older = re.search(r'href="(\?before=[^"]+)" rel="next"', page)
+        older = re.search(r'href="(\?show=all&amp;before=[^"]+)" rel="next"', page)
         url = reverse("my_affairs") + older.group(1).replace("&amp;", "&") if older else None
 
     assert seen == [p.tracking_number for p in mine[::-1]]

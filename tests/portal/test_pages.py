@@ -87,7 +87,7 @@ def test_my_affairs_needs_login(client):
 def test_my_affairs_lists_what_each_app_reports_for_this_user_only(client, django_assert_max_num_queries):
     owner, other = UserFactory(), UserFactory()
 
-    def provider(user, *, before=None, limit):
+    def provider(user, *, before=None, limit, show="all"):
         if user == owner:
             yield Affair(
                 service=SERVICES[0].name,
