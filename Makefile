@@ -32,6 +32,7 @@ lint: $(STAMP)
 
 # Load benchmark of every list against /healthz/live (gunicorn + wrk); see bench/README.md.
 bench: $(STAMP)
+	@$(MAKE) --no-print-directory system-deps DEBS="wrk"
 	$(BIN)/python bench/load.py
 
 # A province-sized PostgreSQL database for the benchmark (DATABASE_URL names it); see bench/README.md.
