@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "csp",
     "doumen_portal.accounts",
     "doumen_portal.places",
+    "doumen_portal.units",
     "doumen_portal.audit",
     "doumen_portal.casework",
     "doumen_portal.notifications",

@@ -23,12 +23,11 @@ def can_edit_organization(user, organization) -> bool:
 
 
 def can_see_application(user, application) -> bool:
-    """Representatives of the applying organization and base staff see an application and its files."""
-    if not _active(user):
-        return False
-    if user.has_perm(VIEW_APPLICATION) or user.has_perm(REVIEW_APPLICATION):
-        return True
-    return represents(user, application.organization)
+    """Representatives of the applying organization and the staff of its unit see an application and its
+    files (the same rule as the lists: ``selectors.applications_visible_to``)."""
+    from doumen_portal.units.selectors import cases_visible_to
+
+    return _active(user) and cases_visible_to(user, type(application)).filter(pk=application.pk).exists()
 
 
 def can_see_services(user, organization) -> bool:
@@ -41,9 +40,8 @@ REVIEW_GRADING = "incubator.review_gradingapplication"
 
 
 def can_see_grading(user, application) -> bool:
-    """Representatives of the graded organization and base staff see a grading application and its files."""
-    if not _active(user):
-        return False
-    if user.has_perm(VIEW_GRADING) or user.has_perm(REVIEW_GRADING):
-        return True
-    return represents(user, application.organization)
+    """Representatives of the graded organization and the staff of its unit see a grading application and
+    its files (the same rule as the lists: ``selectors.gradings_visible_to``)."""
+    from doumen_portal.units.selectors import cases_visible_to
+
+    return _active(user) and cases_visible_to(user, type(application)).filter(pk=application.pk).exists()

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Sum
 from django.http import Http404
 
 from .models import IncubationApplication, Organization, Representative, ResourceBooking, ServiceRecord
-from .permissions import REVIEW_APPLICATION, VIEW_APPLICATION, can_edit_organization, can_see_services
+from .permissions import can_edit_organization, can_see_services
 
 CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
 
@@ -62,15 +62,17 @@ def organization_for_edit(user, pk) -> Organization:
 
 
 def applications_visible_to(user):
-    """Staff see every application; representatives those of their organizations; others none."""
-    applications = IncubationApplication.objects.select_related("organization", "applicant").prefetch_related(
-        Prefetch("organization__representative_links", queryset=Representative.objects.only("organization", "user"))
+    """Base staff see their unit's applications (district leaders every unit's); representatives those of
+    their organizations; others none (``units.selectors.cases_visible_to``)."""
+    from doumen_portal.units.selectors import cases_visible_to
+
+    return (
+        cases_visible_to(user, IncubationApplication)
+        .select_related("organization", "applicant", "unit")
+        .prefetch_related(
+            Prefetch("organization__representative_links", queryset=Representative.objects.only("organization", "user"))
+        )
     )
-    if not user.is_authenticated:
-        return applications.none()
-    if user.has_perm(VIEW_APPLICATION) or user.has_perm(REVIEW_APPLICATION):
-        return applications
-    return applications.filter(organization__representative_links__user=user).distinct()
 
 
 def application_for(user, reference: str) -> IncubationApplication:
@@ -263,18 +265,19 @@ def surveys_visible_to(user):
 
 
 def gradings_visible_to(user):
-    """Staff see every grading application; representatives those of their organizations; others none."""
-    from .models import GradingApplication
-    from .permissions import REVIEW_GRADING, VIEW_GRADING
+    """Base staff see their unit's grading applications (district leaders every unit's); representatives
+    those of their organizations; others none (``units.selectors.cases_visible_to``)."""
+    from doumen_portal.units.selectors import cases_visible_to
 
-    applications = GradingApplication.objects.select_related("organization", "applicant").prefetch_related(
-        Prefetch("organization__representative_links", queryset=Representative.objects.only("organization", "user"))
+    from .models import GradingApplication
+
+    return (
+        cases_visible_to(user, GradingApplication)
+        .select_related("organization", "applicant", "unit")
+        .prefetch_related(
+            Prefetch("organization__representative_links", queryset=Representative.objects.only("organization", "user"))
+        )
     )
-    if not user.is_authenticated:
-        return applications.none()
-    if user.has_perm(VIEW_GRADING) or user.has_perm(REVIEW_GRADING):
-        return applications
-    return applications.filter(organization__representative_links__user=user).distinct()
 
 
 def grading_for(user, reference: str):

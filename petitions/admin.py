@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -33,16 +32,13 @@ from .selectors import petition_statistics, petitions_visible_to, search_petitio
 from .services import add_agent, record_consultation, set_agents, take_step
 
 
-def agent_choices():
-    from django.contrib.auth.models import Permission
+def agent_choices(petition):
+    """The agents who may act on the petition: active members of its unit holding the agents' permission."""
+    from doumen_portal.units.selectors import people_in_unit_with_perm
 
-    permission = Permission.objects.filter(content_type__app_label="petitions", codename="handle_petition")
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
-        .filter(Q(user_permissions__in=permission) | Q(groups__permissions__in=permission))
-        .distinct()
-    )
+    if petition is None or petition.unit_id is None:
+        return get_user_model().objects.none()
+    return people_in_unit_with_perm(petition.unit_id, HANDLE)
 
 
 class PetitionAdminForm(forms.ModelForm):
@@ -61,7 +57,7 @@ class PetitionAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "agents" not in self.fields:  # read-only for agents
             return
-        self.fields["agents"].queryset = agent_choices()
+        self.fields["agents"].queryset = agent_choices(self.instance if self.instance.pk else None)
         if self.instance.pk:
             self.fields["agents"].initial = [link.agent_id for link in self.instance.agent_links.all()]
 

@@ -80,7 +80,10 @@ def _accept_guard(petition) -> str | None:
 
 
 def _may_take(user, petition) -> bool:
-    return petition.assignee_id is None and user.is_staff and user.has_perm(HANDLE)
+    """An agent of the petition's unit may take an unassigned petition for themselves."""
+    from doumen_portal.units.selectors import may_handle
+
+    return petition.assignee_id is None and may_handle(user, petition, HANDLE)
 
 
 class Petition(Case):
@@ -182,6 +185,12 @@ class Petition(Case):
     satisfaction = models.CharField(_("satisfaction"), max_length=16, choices=Satisfaction.choices, blank=True)
     satisfaction_comment = models.TextField(_("comment on the outcome"), max_length=1000, blank=True)
     rated_on = models.DateField(_("rated on"), null=True, blank=True)
+
+    unit_code = "petition-station"
+    # Members of the petition's unit who supervise see all its petitions; agents see those of the
+    # ``visibility_extra`` below.
+    unit_view_perms = (VIEW_ALL,)
+    handle_perm = HANDLE
 
     # The registration clock, started on filing: 15 days (calendar days unless a local rule says working days).
     opening_clock = Clock.start(REGISTRATION_DAYS, unit_setting="PETITIONS_REGISTRATION_CLOCK")
@@ -349,6 +358,9 @@ class Petition(Case):
             models.Index(fields=["assignee", "status", "due_date"], name="petitions_assignee_status"),
             models.Index(fields=["applicant", "created_at"], name="petitions_applicant_created"),
             models.Index(fields=["applicant", "updated_at"], name="petitions_applicant_updated"),
+            # A unit's lists: by state with deadlines, newest first.
+            models.Index(fields=["unit", "status", "due_date"], name="petitions_unit_status_due"),
+            models.Index(fields=["unit", "created_at"], name="petitions_unit_created"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -393,19 +405,48 @@ class Petition(Case):
         return [self.applicant]
 
     @classmethod
-    def deadline_recipients_of(cls, petitions) -> dict:
-        """The agents on each petition and the station's supervisors (two queries for any number)."""
-        from .selectors import supervisors
+    def visibility_extra(cls, user, units):
+        """Agents also see the petitions they act on or took a step on, and their unit's queue of open,
+        unassigned petitions. A finished petition nobody was assigned to is not in the queue: it is for those
+        who handled it and the supervisors, not for every agent."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import Exists, OuterRef, Q
 
+        from doumen_portal.casework.models import CaseHistory
+
+        if not user.has_perm(HANDLE):
+            return None
+        acting = Exists(PetitionAgent.objects.filter(petition=OuterRef("pk"), agent=user))
+        handled = Exists(
+            CaseHistory.objects.filter(
+                content_type=ContentType.objects.get_for_model(cls), object_id=OuterRef("pk"), actor=user
+            )
+        )
+        queue = (
+            Q(unit__in=units)
+            & ~Exists(PetitionAgent.objects.filter(petition=OuterRef("pk")))
+            & Q(assignee__isnull=True)
+            & ~Q(status__in=cls.FINISHED)
+        )
+        return acting | handled | queue
+
+    @classmethod
+    def deadline_recipients_of(cls, petitions) -> dict:
+        """The agents on each petition and the supervisors of its unit (two queries for any number)."""
         agents: dict[int, list] = {petition.pk: [] for petition in petitions}
         links = PetitionAgent.objects.filter(petition__in=list(agents)).select_related("agent")
         for link in links.order_by("assigned_at", "id"):
             agents[link.petition_id].append(link.agent)
-        bosses = supervisors()
+        bosses = cls.deadline_supervisors({petition.unit_id for petition in petitions})
         return {
-            pk: people + [user for user in bosses if user.pk not in {agent.pk for agent in people}]
-            for pk, people in agents.items()
+            petition.pk: agents[petition.pk]
+            + [user for user in bosses[petition.unit_id] if user.pk not in {agent.pk for agent in agents[petition.pk]}]
+            for petition in petitions
         }
+
+    def after_referral(self, *, from_unit, actor) -> None:
+        """The agents were people of the old unit: the new unit's supervisor puts its own on the petition."""
+        self.agent_links.all().delete()
 
     def after_deadline_recount(self) -> list[str]:
         """The handling deadline follows the current one while the petition is being handled."""

@@ -2,44 +2,20 @@
 
 import re
 
-from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 
-from doumen_portal.casework.models import CaseHistory
-
-from .models import HANDLE, VIEW_ALL, Consultation, Petition, PetitionAgent
+from .models import Consultation, Petition
 
 
 def petitions_visible_to(user):
-    """Supervisors (and read-only leaders) see every petition; agents see those they act on or took a step
-    on, and the queue of open, unassigned petitions; everyone sees their own petitions. Used by the portal,
-    the API and the admin.
+    """The petitions ``user`` may see (``units.selectors.cases_visible_to``): supervisors their unit's
+    petitions, district leaders every unit's; agents those they act on or took a step on and their unit's
+    queue of open, unassigned petitions; everyone their own. Used by the portal, the API and the admin."""
+    from doumen_portal.units.selectors import cases_visible_to
 
-    A finished petition nobody was assigned to is not in the queue: it is for those who handled it and the
-    supervisors, not for every agent."""
-    queryset = Petition.objects.select_related("applicant", "assignee", "town", "village")
-    if not (user and user.is_authenticated and user.is_active):
-        return queryset.none()
-    if user.has_perm(VIEW_ALL):
-        return queryset
-    own = Q(applicant=user)
-    if user.is_staff and user.has_perm(HANDLE):
-        acting = Exists(PetitionAgent.objects.filter(petition=OuterRef("pk"), agent=user))
-        handled = Exists(
-            CaseHistory.objects.filter(
-                content_type=ContentType.objects.get_for_model(Petition), object_id=OuterRef("pk"), actor=user
-            )
-        )
-        unassigned = (
-            ~Exists(PetitionAgent.objects.filter(petition=OuterRef("pk")))
-            & Q(assignee__isnull=True)
-            & ~Q(status__in=Petition.FINISHED)
-        )
-        return queryset.filter(own | acting | Q(assignee=user) | handled | unassigned)
-    return queryset.filter(own)
+    return cases_visible_to(user, Petition).select_related("applicant", "assignee", "town", "village", "unit")
 
 
 def can_see_petition(user, petition) -> bool:
@@ -69,21 +45,6 @@ def search_petitions(queryset, term: str):
     if TRACKING_NUMBER_START.match(term.upper()):
         return queryset.filter(tracking_number__startswith=term.upper())
     return queryset.filter(Q(subject__icontains=term) | Q(respondent__icontains=term))
-
-
-def supervisors() -> list:
-    """Active staff who assign petitions (the station's supervisors), for deadline reminders."""
-    from django.contrib.auth.models import Permission
-
-    permission = Permission.objects.filter(content_type__app_label="petitions", codename="assign_petition").first()
-    if permission is None:
-        return []
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
-        .filter(Q(user_permissions=permission) | Q(groups__permissions=permission))
-        .distinct()
-    )
 
 
 def lookup_progress(tracking_number: str, phone_e164: str) -> Petition | None:

@@ -288,16 +288,26 @@ def issue_petition_letter(petition, *, kind: str, note: str, issued_by):
 # ---------------------------------------------------------------- agents
 
 
-def _is_agent(user) -> bool:
-    return bool(user and user.is_active and user.is_staff and user.has_perm(HANDLE))
+def _is_agent(user, petition) -> bool:
+    """An active member of the petition's unit holding the agents' permission (not necessarily staff)."""
+    from doumen_portal.units.selectors import may_handle
+
+    return may_handle(user, petition, HANDLE)
+
+
+def _may_assign_agents(user, petition) -> bool:
+    from doumen_portal.units.selectors import acts_in_unit
+
+    return bool(user and user.is_active and user.has_perm(ASSIGN) and acts_in_unit(user, petition))
 
 
 def add_agent(petition, *, agent, by, request=None) -> PetitionAgent:
-    """Put ``agent`` on the petition (at most two agents). A supervisor assigns anyone; an agent may take
-    an unassigned petition for themselves. The first agent becomes the case's assignee."""
-    if not _is_agent(agent):
-        raise InvalidInput(_("Only petition agents can act on petitions."), code="not_an_agent")
-    if not (by.has_perm(ASSIGN) or (by.pk == agent.pk and _is_agent(by))):
+    """Put ``agent`` on the petition (at most two agents). A supervisor of the petition's unit assigns any of
+    its agents; an agent may take an unassigned petition of their unit for themselves. The first agent
+    becomes the case's assignee."""
+    if not _is_agent(agent, petition):
+        raise InvalidInput(_("Only the petition agents of the petition's unit can act on it."), code="not_an_agent")
+    if not (_may_assign_agents(by, petition) or (by.pk == agent.pk and _is_agent(by, petition))):
         raise NotPermitted(_("You may not assign agents to this petition."), code="not_permitted")
     with transaction.atomic():
         locked = Petition.objects.select_for_update().get(pk=petition.pk)
@@ -308,7 +318,7 @@ def add_agent(petition, *, agent, by, request=None) -> PetitionAgent:
             raise Conflict(
                 _("A petition has at most %(count)d agents.") % {"count": MAX_AGENTS}, code="too_many_agents"
             )
-        if not by.has_perm(ASSIGN) and links:
+        if not _may_assign_agents(by, locked) and links:
             raise NotPermitted(_("Only a supervisor adds a second agent."), code="not_permitted")
         link = PetitionAgent.objects.create(petition=locked, agent=agent, assigned_by=by)
         if locked.assignee_id is None:
@@ -322,7 +332,7 @@ def add_agent(petition, *, agent, by, request=None) -> PetitionAgent:
 
 
 def remove_agent(petition, *, agent, by, request=None) -> None:
-    if not by.has_perm(ASSIGN):
+    if not _may_assign_agents(by, petition):
         raise NotPermitted(_("You may not assign agents to this petition."), code="not_permitted")
     with transaction.atomic():
         locked = Petition.objects.select_for_update().get(pk=petition.pk)

@@ -31,6 +31,28 @@ class VerifiedCitizenFactory(UserFactory):
             verify_real_name(self, real_name=self.real_name, id_number=extracted or resident_id("44040320020101123"))
 
 
+# The default unit memberships of each role in tests (unit code, membership role).
+ROLE_UNITS = {
+    "信访代理员": [("petition-station", "worker")],
+    "信访代理站站长": [("petition-station", "supervisor")],
+    "孵化基地工作人员": [("incubation-base", "supervisor")],
+    "系统管理员": [("social-governance-office", "supervisor")],
+}
+
+
+def make_unit(code: str, *, name: str | None = None, kind: str = "petition_station"):
+    """A handling unit (e.g. a second petition station for scoping tests)."""
+    from doumen_portal.units.models import Unit
+
+    return Unit.objects.get_or_create(code=code, defaults={"name": name or code, "kind": kind})[0]
+
+
+def add_member(user, unit, role: str = "worker"):
+    from doumen_portal.units.models import Membership
+
+    return Membership.objects.update_or_create(user=user, unit=unit, defaults={"role": role, "active": True})[0]
+
+
 class StaffFactory(UserFactory):
     is_staff = True
 
@@ -45,6 +67,21 @@ class StaffFactory(UserFactory):
                 # A transactional test flushed the groups the migrations created.
                 sync_role_groups()
             self.groups.set([Group.objects.get(name=role) for role in extracted])
+
+    @factory.post_generation
+    def memberships(self, create, extracted, **kwargs):
+        """Unit memberships: ``[(unit, role), ...]``, or by default those the roles given imply (an agent works
+        at the petition station, its supervisor supervises it, and so on)."""
+        from doumen_portal.units.defaults import default_unit
+        from doumen_portal.units.models import Membership
+
+        if not create:
+            return
+        if extracted is None:
+            roles = [group.name for group in self.groups.all()]
+            extracted = [(default_unit(code), role) for name in roles for code, role in ROLE_UNITS.get(name, [])]
+        for unit, role in extracted:
+            Membership.objects.update_or_create(user=self, unit=unit, defaults={"role": role, "active": True})
 
 
 def api_token(user, *, name="测试脚本", days=90, **fields) -> tuple:

@@ -111,6 +111,10 @@ class IdentityCorrectionRequest(Case):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     REVIEW = "accounts.review_identitycorrectionrequest"
+    # Decided by the system administrators for the district's social-governance office (``units.defaults``).
+    unit_code = "social-governance-office"
+    unit_view_perms = (REVIEW,)
+    handle_perm = REVIEW
 
     status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.SUBMITTED)
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
@@ -179,7 +183,12 @@ class IdentityCorrectionRequest(Case):
         verbose_name = _("identity correction request")
         verbose_name_plural = _("identity correction requests")
         permissions = [("review_identitycorrectionrequest", _("Can review identity correction requests"))]
-        indexes = [models.Index(fields=["status", "due_date"], name="accounts_idcorr_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="accounts_idcorr_status_due"),
+            # A unit's lists: by state with deadlines, newest first.
+            models.Index(fields=["unit", "status", "due_date"], name="accounts_idcorr_unit_due"),
+            models.Index(fields=["unit", "created_at"], name="accounts_idcorr_unit_new"),
+        ]
 
     def __str__(self):
         return self.reference

@@ -1,8 +1,8 @@
 def can_see_correction(user, correction) -> bool:
-    """The applicant and identity reviewers see a correction request and its files."""
-    from .models import IdentityCorrectionRequest
+    """The applicant and the identity reviewers of its unit see a correction request and its files."""
+    from .selectors import corrections_visible_to
 
-    return correction.applicant_id == user.pk or user.has_perm(IdentityCorrectionRequest.REVIEW)
+    return correction.applicant_id == user.pk or corrections_visible_to(user).filter(pk=correction.pk).exists()
 
 
 CHANGE_USER = "accounts.change_user"  # the system administrator: people

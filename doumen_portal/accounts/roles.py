@@ -76,7 +76,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.BANK_OFFICER: [],
     Role.SOCIAL_WORKER: _PLACES_READ,
     Role.DEPARTMENT_OFFICER: _PLACES_READ,
-    Role.DISTRICT_LEADER: _PLACES_READ + _crud("accounts", "user", view_only=True) + _PETITION_READ,
+    Role.DISTRICT_LEADER: _PLACES_READ
+    + _crud("accounts", "user", view_only=True)
+    + _PETITION_READ
+    + ["units.view_all_units", "units.view_unit"],
     # Separated administrator duties (MLPS level 3, 三员分立): the system administrator runs people, places and
     # settings; the security administrator gives roles and permissions and handles authenticators and
     # lockouts; the audit administrator reads the audit log. No role holds two of these duties.
@@ -88,7 +91,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["casework.view_calendaroverride", "casework.add_calendaroverride", "casework.change_calendaroverride"]
     + ["casework.delete_calendaroverride"]
     + ["casework.view_holidayyear", "casework.add_holidayyear", "casework.change_holidayyear"]
-    + ["casework.confirm_holidayyear"],
+    + ["casework.confirm_holidayyear"]
+    # Units and who works in them; and every unit's cases of the kinds this role handles (identity corrections).
+    + _crud("units", "unit")
+    + _crud("units", "membership")
+    + ["units.view_all_units"],
     Role.SECURITY_ADMIN: [
         "accounts.view_user",
         "accounts.assign_role",

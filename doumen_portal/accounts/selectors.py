@@ -43,10 +43,10 @@ def correction_for(user, reference: str):
 
 
 def corrections_visible_to(user):
-    """Reviewers see every request; everyone else only their own."""
+    """Reviewers see the requests of their unit (system administrators every unit's); everyone else only
+    their own (``units.selectors.cases_visible_to``)."""
+    from doumen_portal.units.selectors import cases_visible_to
+
     from .models import IdentityCorrectionRequest
 
-    queryset = IdentityCorrectionRequest.objects.select_related("applicant", "assignee")
-    if user.has_perm(IdentityCorrectionRequest.REVIEW):
-        return queryset
-    return queryset.filter(applicant=user)
+    return cases_visible_to(user, IdentityCorrectionRequest).select_related("applicant", "assignee")

@@ -8,6 +8,7 @@ from doumen_portal.admin_mixins import ViewOnlyAdminMixin
 from doumen_portal.exceptions import PortalError
 
 from .models import CalendarOverride, CaseHistory, HolidayYear
+from .workflow import Step
 
 
 class CaseHistoryInline(ViewOnlyAdminMixin, GenericTabularInline):
@@ -216,6 +217,38 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
+class UnitFilter(admin.SimpleListFilter):
+    """Cases by handling unit, offering only the units whose cases the viewer may see (shown when there are
+    several: district-wide viewers, people in more than one unit)."""
+
+    title = _("handling unit")
+    parameter_name = "unit"
+
+    def lookups(self, request, model_admin):
+        from doumen_portal.units.selectors import units_visible_to
+
+        units = list(units_visible_to(request.user).only("pk", "name"))
+        return [(str(unit.pk), unit.name) for unit in units] if len(units) > 1 else []
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(unit_id=self.value()) if self.value().isdigit() else queryset.none()
+        return queryset
+
+
+class ReferCaseForm(forms.Form):
+    """Refer a case to another unit, with the reason."""
+
+    to_unit = forms.ModelChoiceField(label=_("Refer to"), queryset=None)
+    note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, case, **kwargs):
+        from doumen_portal.units.models import Unit
+
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = Unit.objects.filter(active=True).exclude(pk=case.unit_id)
+
+
 class CaseStepForm(forms.Form):
     """The admin's step form: the steps this user may take now, a note, and days for extensions."""
 
@@ -243,6 +276,87 @@ class CaseAdminMixin:
 
     change_form_template = "admin/casework/case_change_form.html"
 
+    def get_queryset(self, request):
+        """Only the cases the viewer may see (``units.selectors.cases_visible_to``): the changelist, its
+        counts, search and filters, the change, history and delete pages and every action start from here."""
+        from doumen_portal.units.selectors import cases_visible_to
+
+        # No select_related here: the changelist applies ``list_select_related`` only to a queryset without one.
+        queryset = cases_visible_to(request.user, self.model)
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), UnitFilter]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "assignee" in form.base_fields:
+            # Only people who may handle the case in its unit; nobody else is offered (or accepted).
+            from doumen_portal.units.selectors import people_in_unit_with_perm
+
+            field = form.base_fields["assignee"]
+            field.queryset = (
+                people_in_unit_with_perm(obj.unit_id, self.model.handle_perm).order_by("pk")
+                if obj is not None
+                else field.queryset.none()
+            )
+        return form
+
+    def may_refer(self, request, case) -> bool:
+        from doumen_portal.units.models import VIEW_ALL_UNITS, Membership
+        from doumen_portal.units.selectors import unit_ids_of
+
+        if unit_ids_of(request.user).get(case.unit_id) == Membership.Role.SUPERVISOR:
+            return True
+        rule = self.model.workflow.assign_by
+        return bool(
+            request.user.has_perm(VIEW_ALL_UNITS)
+            and rule is not None
+            and Step("refer", [], "", by=rule).permits(request.user, case)
+        )
+
+    def refer_view(self, request, object_id):
+        """A supervisor hands the case to another unit, with the reason (``casework.services.refer_case``)."""
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import get_object_or_404, redirect
+        from django.template.response import TemplateResponse
+
+        from .services import refer_case
+
+        case = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.may_refer(request, case):
+            raise PermissionDenied
+        form = ReferCaseForm(request.POST or None, case=case)
+        if request.method == "POST" and form.is_valid():
+            try:
+                refer_case(
+                    case,
+                    to_unit=form.cleaned_data["to_unit"],
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                    request=request,
+                )
+            except PortalError as error:
+                form.add_error(None, str(error.message))
+            else:
+                self.message_user(
+                    request,
+                    _("%(case)s was referred to %(unit)s.") % {"case": case, "unit": form.cleaned_data["to_unit"]},
+                    messages.SUCCESS,
+                )
+                meta = self.model._meta
+                # The case may no longer be visible to the supervisor who referred it: back to the list.
+                return redirect(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Refer %(case)s to another unit") % {"case": case},
+            "case": case,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/casework/refer.html", context)
+
     def get_inlines(self, request, obj):
         return [*super().get_inlines(request, obj), CaseHistoryInline] if obj else super().get_inlines(request, obj)
 
@@ -255,6 +369,11 @@ class CaseAdminMixin:
                 "<path:object_id>/step/",
                 self.admin_site.admin_view(self.step_view),
                 name=f"{meta.app_label}_{meta.model_name}_step",
+            ),
+            path(
+                "<path:object_id>/refer/",
+                self.admin_site.admin_view(self.refer_view),
+                name=f"{meta.app_label}_{meta.model_name}_refer",
             ),
             *super().get_urls(),
         ]
@@ -273,6 +392,7 @@ class CaseAdminMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Read-only roles (the district leader) get no "take a step" link: there is nothing they may do.
         context["may_take_step"] = obj is not None and bool(self.model.workflow.available(obj, request.user))
+        context["may_refer"] = obj is not None and self.may_refer(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def perform_step(self, request, case, data: dict):

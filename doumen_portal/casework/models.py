@@ -46,6 +46,13 @@ class Case(models.Model):
         related_name="%(app_label)s_%(class)s_assigned",
         verbose_name=_("assigned to"),
     )
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_cases",
+        verbose_name=_("handling unit"),
+        editable=False,
+    )
     due_date = models.DateField(_("deadline"), null=True, blank=True, db_index=True)
     due_date_provisional = models.BooleanField(
         _("deadline provisional"),
@@ -59,8 +66,34 @@ class Case(models.Model):
 
     objects = CaseQuerySet.as_manager()
 
+    # The code of the unit a newly filed case of this kind belongs to (``units.defaults``).
+    unit_code: str = ""
+    # Permissions, any of which lets an active member of a case's unit see all that unit's cases of this kind.
+    unit_view_perms: tuple[str, ...] = ()
+    # The permission a person needs, in the case's unit, to be given the case (``casework.services.assign``).
+    handle_perm: str = ""
+
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        # Every case belongs to a unit: one filed without naming it goes to its kind's default unit.
+        if self.unit_id is None:
+            self.unit = type(self).default_unit()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def default_unit(cls):
+        """The unit a newly filed case of this kind belongs to."""
+        from doumen_portal.units.defaults import default_unit
+
+        return default_unit(cls.unit_code)
+
+    @classmethod
+    def visibility_extra(cls, user, units):
+        """More cases ``user`` may see besides their own and their units' (a ``Q``, or None); ``units`` is the
+        subquery of their units' IDs. See ``units.selectors.cases_visible_to``."""
+        return None
 
     @property
     def is_overdue(self) -> bool:
@@ -80,29 +113,21 @@ class Case(models.Model):
     @classmethod
     def deadline_recipients_of(cls, cases) -> dict:
         """Who is reminded of each case's deadline near or past, by case pk: the assignee, and the
-        supervisors (staff who may assign this kind of case). A fixed number of queries whatever the number
-        of cases (``assignee`` should be selected with them). Case models override this to name others."""
-        supervisors = cls.deadline_supervisors()
+        supervisors of the case's unit. A fixed number of queries whatever the number of cases
+        (``assignee`` should be selected with them). Case models override this to name others."""
+        supervisors = cls.deadline_supervisors({case.unit_id for case in cases})
         return {
             case.pk: ([case.assignee] if case.assignee_id else [])
-            + [user for user in supervisors if user.pk != case.assignee_id]
+            + [user for user in supervisors[case.unit_id] if user.pk != case.assignee_id]
             for case in cases
         }
 
     @classmethod
-    def deadline_supervisors(cls) -> list:
-        """Active staff holding the permission to assign this kind of case (one query)."""
-        from django.contrib.auth import get_user_model
-        from django.db.models import Q
+    def deadline_supervisors(cls, unit_ids) -> dict:
+        """``{unit id: [its active supervisors]}`` for the given units (one query)."""
+        from doumen_portal.units.selectors import supervisors_of_units
 
-        rule = cls.workflow.assign_by
-        if not (isinstance(rule, str) and "." in rule):
-            return []
-        app_label, codename = rule.split(".", 1)
-        direct = Q(user_permissions__content_type__app_label=app_label, user_permissions__codename=codename)
-        by_role = Q(groups__permissions__content_type__app_label=app_label, groups__permissions__codename=codename)
-        users = get_user_model().objects.filter(is_active=True, is_staff=True)
-        return list(users.filter(pk__in=users.filter(direct | by_role).values("pk")).order_by("pk"))
+        return supervisors_of_units(unit_ids)
 
     def days_left(self, *, today: datetime.date | None = None) -> int | None:
         if self.due_date is None:
@@ -152,6 +177,8 @@ class CaseHistory(models.Model):
         """The step's name in the reader's language ("受理"), not its code ("accept")."""
         if self.action == "submit":
             return str(_("Filed"))
+        if self.action == "refer":
+            return str(_("Referred to another unit"))
         workflow = getattr(self._case_model, "workflow", None)
         step = workflow.step(self.action) if workflow is not None else None
         return str(step.label) if step is not None and step.label else self.action

@@ -6,6 +6,7 @@ from .models import CaseHistory
 BUILT_IN_LABELS = {
     "submit": _("Filed"),
     "assign": _("Assigned to a handler"),
+    "refer": _("Referred to another unit"),
     "recount_deadline": _("Deadline counted again with the confirmed public holidays"),
 }
 

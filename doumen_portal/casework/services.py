@@ -1,4 +1,4 @@
-"""The one way to move a case: ``transition`` (and ``assign``).
+"""The one way to move a case: ``transition`` (and ``assign``, ``refer_case``).
 
 Each call runs in one transaction: lock the case row, check the step is allowed from the current state
 and by this user, apply the step and its clock, save with ``update_fields``, write the history row and
@@ -157,16 +157,35 @@ def transition(
     return locked
 
 
+def _may_assign(actor, case) -> bool:
+    """The workflow's assign rule, held within the case's unit, or a supervisor of the case's unit."""
+    from doumen_portal.units.models import Membership
+    from doumen_portal.units.selectors import unit_ids_of
+
+    rule = type(case).workflow.assign_by
+    if rule is not None and Step("assign", [], "", by=rule).permits(actor, case):
+        return True
+    return unit_ids_of(actor).get(case.unit_id) == Membership.Role.SUPERVISOR
+
+
 def assign(case, *, assignee, actor, note: str = "", request=None):
-    """Give the case to a staff member (or take it back with ``assignee=None``)."""
+    """Give the case to a person who may handle it in its unit (or take it back with ``assignee=None``).
+
+    The assignee is any active member of the case's unit holding the model's ``handle_perm`` (a partner
+    lawyer or bank officer need not be staff); the actor holds the assign permission within that unit or
+    supervises it. Refused with nothing changed otherwise."""
+    from doumen_portal.units.selectors import may_handle
+
     model = type(case)
-    rule = model.workflow.assign_by
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=case.pk)
-        if rule is None or not Step("assign", [], "", by=rule).permits(actor, locked):
+        if not _may_assign(actor, locked):
             raise NotPermitted(_("You may not assign this case."), code="not_permitted")
-        if assignee is not None and not (assignee.is_active and assignee.is_staff):
-            raise InvalidInput(_("Cases can only be assigned to active staff members."), code="bad_assignee")
+        if assignee is not None and not may_handle(assignee, locked, model.handle_perm):
+            raise InvalidInput(
+                _("Cases can only be assigned to active people of the case's unit who may handle them."),
+                code="bad_assignee",
+            )
         locked.assignee = assignee
         locked.save(update_fields=["assignee", "updated_at"])
         _record(
@@ -179,6 +198,79 @@ def assign(case, *, assignee, actor, note: str = "", request=None):
         )
     case.refresh_from_db()
     return locked
+
+
+def refer_case(case, *, to_unit, actor, note: str, request=None):
+    """Hand the case to another unit (a station refers a request to a department, a case goes to a partner
+    organization), with the reason. The actor supervises the case's current unit, or holds the district-wide
+    permission and may assign this kind of case. The assignee is cleared (the new unit's supervisors assign
+    it); the case model's ``after_referral`` clears what else belonged to the old unit (a petition's
+    agents). History, audit and the new unit's supervisors' inbox, in one transaction."""
+    from doumen_portal.units.models import VIEW_ALL_UNITS, Membership
+    from doumen_portal.units.selectors import unit_ids_of
+
+    note = (note or "").strip()
+    model = type(case)
+    if not note:
+        raise InvalidInput(_("Please give a reason."), code="note_required")
+    if to_unit is None or not to_unit.active:
+        raise InvalidInput(_("Choose an active unit to refer the case to."), code="bad_unit")
+    with transaction.atomic():
+        locked = model.objects.select_for_update().select_related("unit").get(pk=case.pk)
+        supervises = unit_ids_of(actor).get(locked.unit_id) == Membership.Role.SUPERVISOR
+        rule = model.workflow.assign_by
+        district_wide = (
+            actor.has_perm(VIEW_ALL_UNITS)
+            and rule is not None
+            and Step("refer", [], "", by=rule).permits(actor, locked)
+        )
+        if not (supervises or district_wide):
+            raise NotPermitted(_("Only a supervisor of the case's unit may refer it."), code="not_permitted")
+        if to_unit.pk == locked.unit_id:
+            raise Conflict(_("The case already belongs to this unit."), code="same_unit")
+        from_unit = locked.unit
+        locked.unit, locked.assignee = to_unit, None
+        locked.save(update_fields=["unit", "assignee", "updated_at"])
+        after = getattr(locked, "after_referral", None)
+        if after is not None:
+            after(from_unit=from_unit, actor=actor)
+        text = _("Referred from %(from)s to %(to)s: %(note)s") % {
+            "from": from_unit.name,
+            "to": to_unit.name,
+            "note": note,
+        }
+        _record(locked, action="refer", actor=actor, from_status=locked.status, note=str(text), request=request)
+        _tell_referral(locked, note=str(text))
+    case.refresh_from_db()
+    return locked
+
+
+def _tell_referral(case, *, note: str) -> None:
+    """The new unit's supervisors find the referred case in their inbox, linked to its admin page."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from doumen_portal.notifications.services import notify
+    from doumen_portal.units.selectors import supervisors_of_units
+
+    meta = type(case)._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[case.pk])
+    for supervisor in supervisors_of_units([case.unit_id])[case.unit_id]:
+        notify(
+            supervisor,
+            kind="case_update",
+            context={
+                "case_type": meta.verbose_name,
+                "reference": str(case),
+                "status": type(case).Status(case.status).label,
+                "note": note,
+                "due_date": case.due_date,
+                "due_date_provisional": case.due_date_provisional,
+                "link": settings.PORTAL_URL.rstrip("/") + url,
+            },
+            url=url,
+            channels=("inbox",),
+        )
 
 
 def record_creation(case, *, actor, note: str = "", request=None, clock_terms: dict | None = None) -> None:

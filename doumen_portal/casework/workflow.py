@@ -124,7 +124,14 @@ def _rule_permits(rule: Permission, user, case) -> bool:
         return case.assignee_id == user.pk
     if callable(rule):
         return bool(rule(user, case))
-    return user.has_perm(rule)
+    return user.has_perm(rule) and _acts_in_unit(user, case)
+
+
+def _acts_in_unit(user, case) -> bool:
+    # A permission is held within the case's unit: a bank officer of one bank never acts on another's cases.
+    from doumen_portal.units.selectors import acts_in_unit
+
+    return acts_in_unit(user, case)
 
 
 class Workflow:

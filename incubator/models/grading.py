@@ -160,6 +160,9 @@ class GradingApplication(Case):
         Status.RECHECK,
     )
     REVIEW = REVIEW_GRADING
+    unit_code = "incubation-base"
+    unit_view_perms = ("incubator.view_gradingapplication", REVIEW_GRADING)
+    handle_perm = REVIEW_GRADING
 
     status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.DRAFT)
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
@@ -284,6 +287,9 @@ class GradingApplication(Case):
             models.Index(fields=["status", "due_date"], name="incubator_grading_status_due"),
             models.Index(fields=["created_at", "id"], name="incubator_grading_created"),
             models.Index(fields=["applicant", "updated_at"], name="incubator_grading_applicant"),
+            # A unit's lists: by state with deadlines, newest first.
+            models.Index(fields=["unit", "status", "due_date"], name="incubator_grade_unit_due"),
+            models.Index(fields=["unit", "created_at"], name="incubator_grade_unit_new"),
         ]
 
     def __str__(self):
@@ -291,6 +297,15 @@ class GradingApplication(Case):
 
     def get_absolute_url(self):
         return reverse("incubator:grading", args=[self.reference])
+
+    @classmethod
+    def visibility_extra(cls, user, units):
+        """Representatives of the organization see its applications, whoever filed them."""
+        from django.db.models import Exists, OuterRef
+
+        from .organizations import Representative
+
+        return Exists(Representative.objects.filter(organization=OuterRef("organization"), user=user))
 
     @property
     def is_editable(self) -> bool:

@@ -66,6 +66,9 @@ class IncubationApplication(Case):
     )
     EDITABLE_STATUSES = (Status.DRAFT, Status.MORE_INFO)
     REVIEW = REVIEW
+    unit_code = "incubation-base"
+    unit_view_perms = ("incubator.view_incubationapplication", REVIEW)
+    handle_perm = REVIEW
 
     status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.DRAFT)
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
@@ -170,6 +173,9 @@ class IncubationApplication(Case):
             models.Index(fields=["status", "due_date"], name="incubator_app_status_due"),
             models.Index(fields=["created_at", "id"], name="incubator_app_created"),
             models.Index(fields=["applicant", "updated_at"], name="incubator_app_applicant"),
+            # A unit's lists: by state with deadlines, newest first.
+            models.Index(fields=["unit", "status", "due_date"], name="incubator_app_unit_due"),
+            models.Index(fields=["unit", "created_at"], name="incubator_app_unit_new"),
         ]
 
     def __str__(self):
@@ -177,6 +183,15 @@ class IncubationApplication(Case):
 
     def get_absolute_url(self):
         return reverse("incubator:application", args=[self.reference])
+
+    @classmethod
+    def visibility_extra(cls, user, units):
+        """Representatives of the organization see its applications, whoever filed them."""
+        from django.db.models import Exists, OuterRef
+
+        from .organizations import Representative
+
+        return Exists(Representative.objects.filter(organization=OuterRef("organization"), user=user))
 
     @property
     def is_editable(self) -> bool:

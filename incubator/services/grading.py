@@ -140,7 +140,9 @@ def record_scores(application: GradingApplication, *, by, scores: dict, request=
 
     Every value is checked first (a whole number from 0 to the indicator's maximum); one bad value refuses
     them all and nothing is saved. Returns the total of the application's scores."""
-    if not by.has_perm(REVIEW_GRADING):
+    from doumen_portal.units.selectors import acts_in_unit
+
+    if not (by.has_perm(REVIEW_GRADING) and acts_in_unit(by, application)):
         raise NotPermitted(_("Only incubation base staff score grading applications."), code="not_permitted")
     indicators = {str(i.pk): i for i in Indicator.objects.all()}
     cleaned = {}

@@ -198,9 +198,11 @@ def test_a_year_cannot_be_confirmed_without_its_holidays_or_twice(reviewer):
 
 
 def _due_corrections(citizen, count: int, *, due: datetime.date, assignees) -> None:
+    unit = IdentityCorrectionRequest.default_unit()
     IdentityCorrectionRequest.objects.bulk_create(
         IdentityCorrectionRequest(
             applicant=citizen,
+            unit=unit,
             assignee=assignees[n % len(assignees)],
             reference=f"SM2026-Q{count:03d}{n:04d}",
             corrected_name="李明华",

@@ -48,3 +48,17 @@ def test_citizens_are_not_supervisors(correction, citizen):
     set_due(correction, TODAY)
     send_deadline_reminders(today=TODAY)
     assert not Notification.objects.filter(kind="case_deadline", recipient=citizen).exists()
+
+
+def test_a_supervisor_of_another_unit_is_not_reminded(correction, reviewer):
+    from tests.factories import make_unit
+
+    other_office = make_unit("other-office", name="另一区社会治理办公室", kind="department")
+    stranger = StaffFactory(roles=["系统管理员"], memberships=[(other_office, "supervisor")])
+    set_due(correction, TODAY)
+
+    send_deadline_reminders(today=TODAY)
+
+    reminded = set(Notification.objects.filter(kind="case_deadline").values_list("recipient", flat=True))
+    assert reminded == {reviewer.pk}
+    assert stranger.pk not in reminded

@@ -26,7 +26,7 @@ LIMITS = {
     "api applications (representative)": 7,
     "api bookings (representative)": 6,
     "my affairs": 7,  # one query per registered case model (grading added one)
-    "api applications (staff)": 7,
+    "api applications (staff)": 8,  # the staff member's unit memberships, read once for the step hints
     "api bookings (staff)": 6,
     "admin organization": 8,
     "admin incubationapplication": 7,

@@ -16,6 +16,7 @@ from stdnum.cn import ric
 from doumen_portal.accounts.roles import Role, sync_role_groups
 from doumen_portal.places.models import Town, Village
 from doumen_portal.security.mfa import install_totp
+from doumen_portal.units.demo import seed_units
 from incubator.demo import seed_incubator
 from petitions.demo import seed_petitions
 
@@ -136,6 +137,7 @@ class Command(BaseCommand):
             if role:
                 user.groups.set([Group.objects.get(name=role)])
             install_totp(user, secret=DEMO_TOTP_SECRET)
+        seed_units()  # the petition station, the incubation base, two partner banks, a station, a department
         seed_incubator()  # organizations, applications, services, rooms
         seed_petitions()  # last year's figures of the article, and this year's petitions of the demo citizen
 
