@@ -52,7 +52,8 @@ def error_body(detail, code, fields=None) -> dict:
 
 def exception_handler(exc, context):
     if isinstance(exc, PortalError):
-        return Response(error_body(exc.message, exc.code), status=exc.status_code)
+        fields = {name: [str(message) for message in messages] for name, messages in exc.fields.items()}
+        return Response(error_body(exc.message, exc.code, fields), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(get_error_detail(exc))
     elif isinstance(exc, Http404):

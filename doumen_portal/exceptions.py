@@ -15,9 +15,11 @@ class PortalError(Exception):
     # Machine-readable reason in snake_case (the API's "code"); a raise may give a more precise one.
     default_code = "invalid"
 
-    def __init__(self, message=None, *, code: str | None = None):
+    def __init__(self, message=None, *, code: str | None = None, fields: dict | None = None):
         self.message = message or self.default_message
         self.code = code or self.default_code
+        # Messages by input field (``{"legal_channel": ["..."]}``) when the refusal is about named fields.
+        self.fields = fields or {}
         super().__init__(str(self.message))
 
 

@@ -5,6 +5,8 @@ import re
 from django.db.models import Count, Prefetch, Sum
 from django.http import Http404
 
+from doumen_portal.casework.references import normalize_reference
+
 from .models import IncubationApplication, Organization, Representative, ResourceBooking, ServiceRecord
 from .permissions import can_edit_organization, can_see_services
 
@@ -77,7 +79,7 @@ def applications_visible_to(user):
 
 def application_for(user, reference: str) -> IncubationApplication:
     """The application if ``user`` may see it, or ``Http404`` (its existence is not revealed)."""
-    application = applications_visible_to(user).filter(reference=reference).first()
+    application = applications_visible_to(user).filter(reference=normalize_reference(reference)).first()
     if application is None:
         raise Http404("No such application.")
     return application
@@ -282,7 +284,7 @@ def gradings_visible_to(user):
 
 def grading_for(user, reference: str):
     """The grading application if ``user`` may see it, or ``Http404``."""
-    application = gradings_visible_to(user).filter(reference=reference).first()
+    application = gradings_visible_to(user).filter(reference=normalize_reference(reference)).first()
     if application is None:
         raise Http404("No such grading application.")
     return application

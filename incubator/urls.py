@@ -17,6 +17,7 @@ urlpatterns = [
     path("applications/<str:reference>/", views.application_detail, name="application"),
     path("applications/<str:reference>/edit/", views.application_edit, name="application_edit"),
     path("applications/<str:reference>/step/", views.application_step, name="application_step"),
+    path("applications/<str:reference>/rate/", views.application_rate, name="application_rate"),
     path("bookings/", views.bookings, name="bookings"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("surveys/", surveys.survey_list, name="surveys"),
@@ -26,4 +27,5 @@ urlpatterns = [
     path("grading/<str:reference>/", grading.grading_detail, name="grading"),
     path("grading/<str:reference>/self-assessment/", grading.self_assessment, name="grading_self_assessment"),
     path("grading/<str:reference>/step/", grading.grading_step, name="grading_step"),
+    path("grading/<str:reference>/rate/", grading.grading_rate, name="grading_rate"),
 ]

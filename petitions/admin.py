@@ -1,6 +1,6 @@
 """The station's admin: registration desk, agents, handling, letters, work log, consultations, statistics.
 
-Every list and page is scoped by ``petitions_visible_to``; steps go through ``services.take_step`` (and so
+Every list and page is scoped by ``petitions_visible_to``; steps go through the shared step page (and so
 through ``casework.services.transition``), agents through ``services.set_agents``.
 """
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.admin_mixins import LargeTableAdminMixin
-from doumen_portal.casework.admin import CaseAdminMixin, CaseStepForm, DeadlineFilter
+from doumen_portal.casework.admin import CaseAdminMixin, DeadlineFilter
 from doumen_portal.exceptions import PortalError
 
 from .models import (
@@ -29,7 +29,7 @@ from .models import (
     WorkLogEntry,
 )
 from .selectors import petition_statistics, petitions_visible_to, search_petitions
-from .services import add_agent, record_consultation, set_agents, take_step
+from .services import add_agent, record_consultation, set_agents
 
 
 def agent_choices(petition):
@@ -119,28 +119,6 @@ class WorkLogInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("recorded_by")
-
-
-class PetitionStepForm(CaseStepForm):
-    note = forms.CharField(
-        label=_("Note"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        help_text=_("Reasons, the opinion's text or the extension's reason: printed in the letter."),
-    )
-    legal_channel = forms.ChoiceField(
-        label=_("Legal channel to use instead (not accepted)"),
-        choices=[("", "—"), *Petition.LegalChannel.choices],
-        required=False,
-    )
-    forwarded_to = forms.CharField(label=_("Competent body (forwarded)"), max_length=100, required=False)
-    days = forms.IntegerField(
-        label=_("Extension in days"),
-        min_value=1,
-        max_value=30,
-        required=False,
-        help_text=_("At most 30; leave empty for 30."),
-    )
 
 
 @admin.register(Petition)
@@ -294,20 +272,6 @@ class PetitionAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
-
-    step_form_class = PetitionStepForm
-
-    def perform_step(self, request, case, data):
-        take_step(
-            case,
-            data["action"],
-            by=request.user,
-            note=data["note"],
-            legal_channel=data["legal_channel"],
-            forwarded_to=data["forwarded_to"],
-            days=data["days"],
-            request=request,
-        )
 
     def statistics_view(self, request):
         if not request.user.has_perm(VIEW_STATISTICS):

@@ -10,13 +10,13 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from doumen_portal.api_mixins import CreateInTransactionMixin
-from doumen_portal.casework.api import CaseStepsMixin
+from doumen_portal.casework.api import CaseStepsMixin, step_input_serializer
 from doumen_portal.pagination import LatestFirstCursorPagination
 from doumen_portal.places.models import Town, Village
 
 from .models import VIEW_STATISTICS, AgencyAuthorization, Consultation, Petition
 from .selectors import petition_statistics, petitions_visible_to, search_petitions
-from .services import record_consultation, submit_petition, take_step
+from .services import record_consultation, submit_petition
 
 YEAR_ERROR = _("Give a year such as 2025.")
 
@@ -73,22 +73,7 @@ class PetitionSerializer(serializers.Serializer):
         return [step.action for step in petition.workflow.available(petition, self.context["request"].user)]
 
 
-class PetitionTransitionSerializer(serializers.Serializer):
-    action = serializers.CharField(max_length=40)
-    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
-    legal_channel = serializers.ChoiceField(
-        choices=Petition.LegalChannel.choices,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="not_accept: the legal channel the petitioner should use instead.",
-    )
-    forwarded_to = serializers.CharField(
-        max_length=100, required=False, allow_blank=True, default="", help_text="forward: the competent body."
-    )
-    days = serializers.IntegerField(
-        required=False, min_value=1, max_value=30, help_text="extend: days of the extension, at most 30 (default)."
-    )
+PetitionTransitionSerializer = step_input_serializer(Petition, name="PetitionTransitionSerializer")
 
 
 class StatisticsQuerySerializer(serializers.Serializer):
@@ -121,10 +106,6 @@ class PetitionViewSet(CaseStepsMixin, CreateInTransactionMixin, viewsets.ReadOnl
             petitions = search_petitions(petitions, self.request.query_params.get("search", ""))
         return petitions
 
-    def get_object(self):
-        self.kwargs[self.lookup_field] = (self.kwargs.get(self.lookup_field) or "").upper()
-        return super().get_object()
-
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = submit_petition(
@@ -146,22 +127,7 @@ class PetitionViewSet(CaseStepsMixin, CreateInTransactionMixin, viewsets.ReadOnl
     @extend_schema(request=PetitionTransitionSerializer, responses={200: PetitionSerializer})
     @action(detail=True, methods=["post"])
     def transitions(self, request, *args, **kwargs):
-        petition = self.get_object()
-        data = PetitionTransitionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        with transaction.atomic():  # the answer is read before the step commits (doumen_portal.api_mixins)
-            petition = take_step(
-                petition,
-                data.validated_data["action"],
-                by=request.user,
-                note=data.validated_data["note"],
-                legal_channel=data.validated_data["legal_channel"],
-                forwarded_to=data.validated_data["forwarded_to"],
-                days=data.validated_data.get("days"),
-                request=request,
-            )
-            answer = self.get_serializer(petition).data
-        return Response(answer)
+        return self.take_step(request, PetitionTransitionSerializer)
 
     @extend_schema(parameters=[StatisticsQuerySerializer], responses={200: dict})
     @action(detail=False, methods=["get"])

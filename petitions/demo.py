@@ -12,9 +12,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from doumen_portal.casework.models import CaseSequence
 from doumen_portal.places.models import Town
 
-from .models import Consultation, Petition, TrackingSequence
+from .models import TRACKING_PREFIX, Consultation, Petition
 
 DEMO_YEAR = 2025
 # A fixed namespace makes the seed's submission tokens the same on every run: that is what makes it idempotent.
@@ -81,7 +82,7 @@ def seed_petitions(*, citizen=None, agent=None, supervisor=None) -> dict:
 
 
 def _seed_archive(citizen, town) -> None:
-    sequence, _created = TrackingSequence.objects.get_or_create(year=DEMO_YEAR)
+    sequence, _created = CaseSequence.objects.get_or_create(prefix=TRACKING_PREFIX, year=DEMO_YEAR)
     for index, (subject, month, registration, opinion_month, satisfaction) in enumerate(ARCHIVE, start=1):
         token = uuid.uuid5(NAMESPACE, f"archive-{index}")
         if Petition.objects.filter(applicant=citizen, submission_token=token).exists():
@@ -193,8 +194,10 @@ def _seed_current(citizen, town, *, agent, supervisor) -> None:
         if step == "issue_opinion":
             transition(petition, "issue_opinion", actor=staff, note="经协调，镇政府已安排于两周内疏通灌溉渠。")
         if step == "not_accept":
-            from .services import take_step
-
-            take_step(
-                petition, "not_accept", by=staff, note="属合同纠纷。", legal_channel=Petition.LegalChannel.LITIGATION
+            transition(
+                petition,
+                "not_accept",
+                actor=staff,
+                note="属合同纠纷。",
+                data={"legal_channel": Petition.LegalChannel.LITIGATION},
             )

@@ -11,7 +11,7 @@ from doumen_portal.documents.forms import KeepsUploadsMixin
 from doumen_portal.exceptions import InvalidInput
 from doumen_portal.places.models import Town, Village
 
-from .models import AgencyAuthorization, Petition
+from .models import AgencyAuthorization
 
 MAX_FILES = 5
 PETITION_FILE_KINDS = {"pdf", "jpeg", "png"}
@@ -156,26 +156,6 @@ class PetitionForm(KeepsUploadsMixin, forms.Form):
         if cleaned.get("involves_others") and (cleaned.get("people_count") or 0) < 2:
             self.add_error("people_count", _("When others are involved, give the number of people (at least 2)."))
         return cleaned
-
-
-class StepForm(forms.Form):
-    """A petitioner's step on their petition (review, re-review, withdraw, accept the outcome)."""
-
-    action = forms.CharField(max_length=40)
-    note = forms.CharField(max_length=4000, required=False)
-    # Irreversible steps (withdrawing, accepting the outcome) are taken only with this box ticked.
-    confirm = forms.BooleanField(required=False)
-
-
-class RatingForm(forms.Form):
-    satisfaction = forms.ChoiceField(
-        label=_("How satisfied are you with the outcome?"),
-        choices=Petition.Satisfaction.choices,
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=_("Comment (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
 
 
 class LookupForm(forms.Form):

@@ -12,8 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doumen_portal.casework.models import Case
+from doumen_portal.casework.effects import ACTOR, DEADLINE, TODAY, data
+from doumen_portal.casework.models import Case, Ratable
 from doumen_portal.casework.workflow import APPLICANT, Clock, Step, Workflow
+
+from .steps import ExtensionForm, ForwardForm, IssueLetter, NotAcceptForm
 
 REGISTRATION_DAYS = 15  # calendar days; the PETITIONS_REGISTRATION_CLOCK setting may make them working days
 HANDLING_DAYS = 60
@@ -21,6 +24,7 @@ EXTENSION_DAYS = 30
 APPEAL_WINDOW_DAYS = 30  # to ask for review / re-review after receiving the opinion
 ANSWER_DAYS = 30  # to answer a review / re-review request
 MAX_AGENTS = 2
+TRACKING_PREFIX = "XF"  # 信访: tracking numbers XF2026-000123-7K (``casework.references``)
 
 REGISTER = "petitions.register_petition"
 ASSIGN = "petitions.assign_petition"
@@ -86,7 +90,7 @@ def _may_take(user, petition) -> bool:
     return petition.assignee_id is None and may_handle(user, petition, HANDLE)
 
 
-class Petition(Case):
+class Petition(Ratable, Case):
     """A petition (信访事项) filed with the station by a real-name-verified citizen."""
 
     class Status(models.TextChoices):
@@ -115,13 +119,15 @@ class Petition(Case):
         LABOUR_ARBITRATION = "labour_arbitration", _("Labour dispute arbitration")
         OTHER = "other", _("Another statutory procedure")
 
-    class Satisfaction(models.TextChoices):
-        SATISFIED = "satisfied", _("Satisfied")
-        BASICALLY = "basically", _("Basically satisfied")
-        DISSATISFIED = "dissatisfied", _("Dissatisfied")
-
-    SATISFIED_VALUES = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
-    RATABLE = (Status.NOT_ACCEPTED, Status.FORWARDED, Status.ANSWERED, Status.REVIEWED, Status.FINAL, Status.CLOSED)
+    # The petitioner rates the outcome once it is decided (``casework.services.rate_case``).
+    ratable_statuses = RATABLE = (
+        Status.NOT_ACCEPTED,
+        Status.FORWARDED,
+        Status.ANSWERED,
+        Status.REVIEWED,
+        Status.FINAL,
+        Status.CLOSED,
+    )
     # No step leaves these: the case is over. Finished petitions leave the agents' unassigned queue.
     FINISHED = (Status.NOT_ACCEPTED, Status.FORWARDED, Status.FINAL, Status.CLOSED, Status.WITHDRAWN)
 
@@ -182,18 +188,11 @@ class Petition(Case):
     rereview_requested_on = models.DateField(_("re-review asked for on"), null=True, blank=True)
     rereview_opinion = models.TextField(_("re-review opinion"), blank=True)
     rereview_issued_on = models.DateField(_("re-review opinion issued on"), null=True, blank=True)
-    satisfaction = models.CharField(_("satisfaction"), max_length=16, choices=Satisfaction.choices, blank=True)
-    satisfaction_comment = models.TextField(_("comment on the outcome"), max_length=1000, blank=True)
-    rated_on = models.DateField(_("rated on"), null=True, blank=True)
-
     unit_code = "petition-station"
     # Members of the petition's unit who supervise see all its petitions; agents see those of the
     # ``visibility_extra`` below.
     unit_view_perms = (VIEW_ALL,)
     handle_perm = HANDLE
-
-    # The registration clock, started on filing: 15 days (calendar days unless a local rule says working days).
-    opening_clock = Clock.start(REGISTRATION_DAYS, unit_setting="PETITIONS_REGISTRATION_CLOCK")
 
     workflow = Workflow(
         [
@@ -205,6 +204,8 @@ class Petition(Case):
                 label=_("Accept"),
                 clock=Clock.start(HANDLING_DAYS),
                 guard=_accept_guard,
+                sets={"registration": Registration.ACCEPTED, "registered_on": TODAY, "handling_due_date": DEADLINE},
+                effects=(IssueLetter("registration"),),
             ),
             Step(
                 "not_accept",
@@ -215,6 +216,13 @@ class Petition(Case):
                 clock=Clock.stop(),
                 note_required=True,
                 note_field="registration_note",
+                form=NotAcceptForm,
+                sets={
+                    "registration": Registration.NOT_ACCEPTED,
+                    "registered_on": TODAY,
+                    "legal_channel": data("legal_channel"),
+                },
+                effects=(IssueLetter("registration"),),
             ),
             Step(
                 "forward",
@@ -225,6 +233,13 @@ class Petition(Case):
                 clock=Clock.stop(),
                 note_required=True,
                 note_field="registration_note",
+                form=ForwardForm,
+                sets={
+                    "registration": Registration.FORWARDED,
+                    "registered_on": TODAY,
+                    "forwarded_to": data("forwarded_to"),
+                },
+                effects=(IssueLetter("registration"),),
             ),
             Step(
                 "extend",
@@ -235,6 +250,8 @@ class Petition(Case):
                 clock=Clock.extend(EXTENSION_DAYS, once=True),
                 note_required=True,
                 note_field="extension_reason",
+                form=ExtensionForm,
+                sets={"handling_due_date": DEADLINE, "extension_approved_by": ACTOR},
             ),
             Step(
                 "issue_opinion",
@@ -245,6 +262,8 @@ class Petition(Case):
                 clock=Clock.stop(),
                 note_required=True,
                 note_field="opinion",
+                sets={"opinion_issued_on": TODAY},
+                effects=(IssueLetter("opinion"),),
             ),
             Step(
                 "request_review",
@@ -255,6 +274,8 @@ class Petition(Case):
                 clock=Clock.start(ANSWER_DAYS),
                 note_required=True,
                 guard=_review_window_guard,
+                sets={"review_requested_on": TODAY},
+                note_label=_("Your reasons"),
             ),
             Step(
                 "decide_review",
@@ -265,6 +286,8 @@ class Petition(Case):
                 clock=Clock.stop(),
                 note_required=True,
                 note_field="review_opinion",
+                sets={"review_issued_on": TODAY},
+                effects=(IssueLetter("review"),),
             ),
             Step(
                 "request_rereview",
@@ -275,6 +298,8 @@ class Petition(Case):
                 clock=Clock.start(ANSWER_DAYS),
                 note_required=True,
                 guard=_rereview_window_guard,
+                sets={"rereview_requested_on": TODAY},
+                note_label=_("Your reasons"),
             ),
             Step(
                 "hold_hearing",
@@ -301,6 +326,8 @@ class Petition(Case):
                 clock=Clock.stop(),
                 note_required=True,
                 note_field="rereview_opinion",
+                sets={"rereview_issued_on": TODAY},
+                effects=(IssueLetter("rereview"),),
             ),
             Step(
                 "accept_outcome",
@@ -309,6 +336,9 @@ class Petition(Case):
                 by=APPLICANT,
                 label=_("Accept the outcome and close"),
                 clock=Clock.stop(),
+                confirm=True,
+                confirm_label=_("I accept the outcome; the case is then closed and cannot be reviewed."),
+                tone="ok",
             ),
             Step(
                 "close",
@@ -327,10 +357,15 @@ class Petition(Case):
                 label=_("Withdraw"),
                 voluntary=True,
                 clock=Clock.stop(),
+                confirm=True,
+                confirm_label=_("I understand that a withdrawn petition is not handled any further."),
+                tone="danger",
             ),
         ],
         # Supervisors assign; an agent may take an unassigned petition for themselves.
         assign_by=[ASSIGN, _may_take],
+        # The registration clock, started on filing: 15 days (calendar days unless a local rule says working days).
+        opening_clock=Clock.start(REGISTRATION_DAYS, unit_setting="PETITIONS_REGISTRATION_CLOCK"),
     )
 
     class Meta:
@@ -368,6 +403,9 @@ class Petition(Case):
             ),
         ]
 
+    reference_prefix = TRACKING_PREFIX
+    reference_field = "tracking_number"
+
     def __str__(self):
         return self.tracking_number
 
@@ -386,16 +424,6 @@ class Petition(Case):
         if self.review_issued_on is None:
             return None
         return self.review_issued_on + datetime.timedelta(days=APPEAL_WINDOW_DAYS)
-
-    @property
-    def can_be_rated(self) -> bool:
-        return self.status in self.RATABLE and not self.satisfaction
-
-    def after_transition(self, step, *, actor, note, from_status):
-        """Domain effects of a step, inside its transaction (dates for the statistics, letters)."""
-        from .services import apply_step_effects
-
-        apply_step_effects(self, step, actor=actor, note=note)
 
     def transition_notifications(self, step, *, actor) -> list:
         # The applicant hears of every step staff take (the extension included, with its new deadline);
@@ -557,13 +585,3 @@ class Consultation(models.Model):
 
     def __str__(self):
         return f"{self.consulted_on} {self.topic}"
-
-
-class TrackingSequence(models.Model):
-    """The last tracking-number sequence used in a year (taken under a row lock)."""
-
-    year = models.PositiveIntegerField(unique=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.year}: {self.last_number}"

@@ -6,6 +6,8 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 
+from doumen_portal.casework.references import normalize_reference
+
 from .models import Consultation, Petition
 
 
@@ -25,7 +27,7 @@ def can_see_petition(user, petition) -> bool:
 
 def petition_for(user, tracking_number: str) -> Petition:
     """The petition if ``user`` may see it, otherwise 404 (existence is not revealed)."""
-    return get_object_or_404(petitions_visible_to(user), tracking_number=(tracking_number or "").strip().upper())
+    return get_object_or_404(petitions_visible_to(user), tracking_number=normalize_reference(tracking_number))
 
 
 def petitions_of(user):

@@ -6,8 +6,6 @@ what is specific to petitions (tracking numbers, the repeat rule, letters, the a
 
 import hashlib
 import re
-import secrets
-import unicodedata
 import uuid
 
 from django.contrib.auth import get_user_model
@@ -16,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.audit.services import log_action
-from doumen_portal.casework.services import assign, record_creation, start_clock, transition
+from doumen_portal.casework.references import normalize_reference
+from doumen_portal.casework.services import assign, open_case, rate_case
 from doumen_portal.exceptions import Conflict, InvalidInput, NotPermitted
 
 from .models import (
@@ -27,36 +26,11 @@ from .models import (
     Consultation,
     Petition,
     PetitionAgent,
-    TrackingSequence,
     WorkLogEntry,
 )
 
-TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
-TRACKING_PATTERN = re.compile(r"^XF\d{4}-\d{6}-[2-9A-HJ-NP-Z]{2}$")
-
-
-TRACKING_NUMBER_PARTS = re.compile(r"^XF(\d{4})(\d{6})([A-Z0-9]{2})$")
-
-
-def normalize_tracking_number(raw: str) -> str:
-    """The tracking number as issued (``XF2026-000123-7K``) from what a person types: lower case, full-width
-    characters, spaces or dashes anywhere, or none at all."""
-    text = unicodedata.normalize("NFKC", raw or "").upper()
-    match = TRACKING_NUMBER_PARTS.match(re.sub(r"[\W_]+", "", text))
-    if match is None:
-        return text.strip()
-    return "XF{}-{}-{}".format(*match.groups())
-
-
-def _next_tracking_number(year: int) -> str:
-    """``XF2026-000123-7K``: a gap-free yearly sequence (taken under a row lock) and two random characters,
-    so that a number cannot be guessed from its neighbour. Call inside a transaction."""
-    TrackingSequence.objects.bulk_create([TrackingSequence(year=year, last_number=0)], ignore_conflicts=True)
-    sequence = TrackingSequence.objects.select_for_update().get(year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    suffix = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(2))
-    return f"XF{year}-{sequence.last_number:06d}-{suffix}"
+# Tracking numbers are issued and read by the one reference generator of all case types.
+normalize_tracking_number = normalize_reference
 
 
 def facts_digest(facts: str) -> str:
@@ -114,27 +88,30 @@ def submit_petition(
                 existing = Petition.objects.filter(applicant=user, submission_token=submission_token).first()
                 if existing is not None:
                     return existing
-            today = timezone.localdate()
-            petition = Petition(
+            petition = open_case(
+                Petition,
+                actor=user,
                 applicant=user,
-                tracking_number=_next_tracking_number(today.year),
-                subject=subject,
-                facts=facts,
-                request=request_text,
-                respondent=respondent,
-                town=town,
-                village=village,
-                involves_others=involves_others,
-                people_count=people_count,
-                contact_phone=user.phone or "",
-                facts_digest=digest,
-                repeat_of=Petition.objects.filter(applicant=user, facts_digest=digest, status=Petition.Status.FINAL)
-                .order_by("-rereview_issued_on")
-                .first(),
-                submission_token=submission_token,
+                values={
+                    "subject": subject,
+                    "facts": facts,
+                    "request": request_text,
+                    "respondent": respondent,
+                    "town": town,
+                    "village": village,
+                    "involves_others": involves_others,
+                    "people_count": people_count,
+                    "contact_phone": user.phone or "",
+                    "facts_digest": digest,
+                    "repeat_of": Petition.objects.filter(
+                        applicant=user, facts_digest=digest, status=Petition.Status.FINAL
+                    )
+                    .order_by("-rereview_issued_on")
+                    .first(),
+                    "submission_token": submission_token,
+                },
+                request=request,
             )
-            clock_terms = start_clock(petition, Petition.opening_clock, today=today)
-            petition.save()
             if authorize_agency:
                 AgencyAuthorization.objects.create(petition=petition, scope=authorization_scope)
             from doumen_portal.documents.services import attach_upload, store_upload
@@ -143,7 +120,6 @@ def submit_petition(
                 attach_upload(pending, owner=petition, by=user)
             for uploaded in attachments:
                 store_upload(uploaded_file=uploaded, uploaded_by=user, owner=petition)
-            record_creation(petition, actor=user, request=request, clock_terms=clock_terms)
     except IntegrityError:
         # Only possible when two submits with one token race past the lock on a database without it.
         existing = Petition.objects.filter(applicant=user, submission_token=submission_token).first()
@@ -156,92 +132,7 @@ def submit_petition(
 # ---------------------------------------------------------------- steps
 
 
-def _require_choice(value, choices, message):
-    if value not in choices:
-        raise InvalidInput(message, code="choice_required")
-
-
-def take_step(
-    petition,
-    action: str,
-    *,
-    by,
-    note: str = "",
-    legal_channel: str = "",
-    forwarded_to: str = "",
-    days: int | None = None,
-    request=None,
-):
-    """One step on a petition, with the extra data some steps need (not-accept: the legal channel to use
-    instead; forward: the competent body; extend: the days, at most 30). Views, API and admin call this."""
-    changes = {}
-    if action == "not_accept":
-        changes["legal_channel"] = legal_channel
-    elif action == "forward":
-        changes["forwarded_to"] = (forwarded_to or "").strip()[:100]
-    return transition(petition, action, actor=by, note=note, changes=changes, days=days, request=request)
-
-
-def apply_step_effects(petition, step, *, actor, note) -> None:
-    """Dates and letters of a step, inside the step's transaction (called by ``Petition.after_transition``)."""
-    today = timezone.localdate()
-    fields = []
-    action = step.action
-    if action in ("accept", "not_accept", "forward"):
-        if action == "not_accept":
-            _require_choice(
-                petition.legal_channel,
-                Petition.LegalChannel.values,
-                _("Name the legal channel the petitioner should use instead."),
-            )
-        if action == "forward" and not petition.forwarded_to:
-            raise InvalidInput(_("Name the body the petition is forwarded to."), code="forwarded_to_required")
-        petition.registration = {
-            "accept": Petition.Registration.ACCEPTED,
-            "not_accept": Petition.Registration.NOT_ACCEPTED,
-            "forward": Petition.Registration.FORWARDED,
-        }[action]
-        petition.registered_on = today
-        fields += ["registration", "registered_on"]
-        if action == "accept":
-            petition.handling_due_date = petition.due_date
-            fields.append("handling_due_date")
-    elif action == "extend":
-        petition.handling_due_date = petition.due_date
-        petition.extension_approved_by = actor
-        fields += ["handling_due_date", "extension_approved_by"]
-    elif action == "issue_opinion":
-        petition.opinion_issued_on = today
-        fields.append("opinion_issued_on")
-    elif action == "request_review":
-        petition.review_requested_on = today
-        fields.append("review_requested_on")
-    elif action == "decide_review":
-        petition.review_issued_on = today
-        fields.append("review_issued_on")
-    elif action == "request_rereview":
-        petition.rereview_requested_on = today
-        fields.append("rereview_requested_on")
-    elif action == "decide_rereview":
-        petition.rereview_issued_on = today
-        fields.append("rereview_issued_on")
-    if fields:
-        petition.save(update_fields=fields)
-    letter = LETTERS.get(action)
-    if letter is not None:
-        issue_petition_letter(petition, kind=letter, note=note, issued_by=actor)
-
-
-# doc_type, template and title of the letter each step issues
-LETTERS = {
-    "accept": "registration",
-    "not_accept": "registration",
-    "forward": "registration",
-    "issue_opinion": "opinion",
-    "decide_review": "review",
-    "decide_rereview": "rereview",
-}
-
+# The letter each step issues is declared on the step (``steps.IssueLetter``): doc_type and template.
 LETTER_TYPES = {
     "registration": ("petition_registration_notice", "documents/petition_registration_notice.html"),
     "opinion": ("petition_opinion", "documents/petition_opinion.html"),
@@ -366,27 +257,9 @@ def set_agents(petition, *, agents, by, request=None) -> None:
 # ---------------------------------------------------------------- petitioner's rating, work log, consultations
 
 
-def rate_petition(petition, *, by, satisfaction: str, comment: str = "", request=None) -> Petition:
-    """The petitioner rates the outcome once the petition is decided (once)."""
-    if satisfaction not in Petition.Satisfaction.values:
-        raise InvalidInput(_("Choose how satisfied you are."), code="satisfaction")
-    with transaction.atomic():
-        locked = Petition.objects.select_for_update().get(pk=petition.pk)
-        if locked.applicant_id != by.pk:
-            raise NotPermitted(_("Only the petitioner rates the outcome."), code="not_permitted")
-        if locked.satisfaction:
-            raise Conflict(_("You have already rated this petition."), code="already_rated")
-        if locked.status not in Petition.RATABLE:
-            raise Conflict(_("You can rate the outcome once the petition is decided."), code="not_decided")
-        locked.satisfaction = satisfaction
-        locked.satisfaction_comment = (comment or "").strip()[:1000]
-        locked.rated_on = timezone.localdate()
-        locked.save(update_fields=["satisfaction", "satisfaction_comment", "rated_on", "updated_at"])
-        log_action(
-            "petitions.petition.rate", actor=by, obj=locked, payload={"satisfaction": satisfaction}, request=request
-        )
-    petition.refresh_from_db()
-    return locked
+def rate_petition(petition, *, actor, satisfaction: str, comment: str = "", request=None) -> Petition:
+    """The petitioner rates the outcome once the petition is decided (once): ``casework.services.rate_case``."""
+    return rate_case(petition, actor=actor, satisfaction=satisfaction, comment=comment, request=request)
 
 
 def record_work(petition, *, by, kind: str, summary: str, happened_on=None) -> WorkLogEntry:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from doumen_portal.accounts.phones import to_e164
 from doumen_portal.casework.selectors import timeline_of
+from doumen_portal.casework.views import rate_from_post, rating_form, step_forms, take_step_from_post
 from doumen_portal.documents.forms import remove_requested
 from doumen_portal.documents.pdf import render_pdf
 from doumen_portal.documents.qr import qr_data_uri, qr_svg
@@ -23,17 +24,19 @@ from doumen_portal.documents.services import discard_pending_upload
 from doumen_portal.documents.views import content_disposition
 from doumen_portal.exceptions import PortalError
 
-from .forms import LookupForm, PetitionForm, RatingForm, StepForm
+from .forms import LookupForm, PetitionForm
 from .models import Petition
 from .progress import progress_of
 from .selectors import lookup_progress, petition_for, petitions_of
-from .services import normalize_tracking_number, rate_petition, submit_petition, take_step
+from .services import normalize_tracking_number, submit_petition
 
-# The petitioner's own steps shown as forms on the petition page.
-CITIZEN_STEPS = ("request_review", "request_rereview", "accept_outcome", "withdraw")
-NOTE_STEPS = ("request_review", "request_rereview")
-# Steps that cannot be undone: taken only with the confirmation box ticked.
-IRREVERSIBLE_STEPS = ("accept_outcome", "withdraw")
+
+def _petitioner_steps(petition, user) -> list:
+    """The petitioner's own steps (review, re-review, accepting the outcome, withdrawing) they may take now:
+    staff steps are taken in the admin."""
+    if petition.applicant_id != user.pk:
+        return []
+    return [step for step in petition.workflow.available(petition, user) if step.is_applicants]
 
 
 def index(request):
@@ -94,7 +97,7 @@ def petition_new(request):
 
 def _registration_in_working_days() -> bool:
     """The pages state the registration clock in force (PETITIONS_REGISTRATION_CLOCK)."""
-    return Petition.opening_clock.unit == "working"
+    return Petition.workflow.opening_clock.unit == "working"
 
 
 def _receipt_context(petition) -> dict:
@@ -151,7 +154,6 @@ def petition_list(request):
 def petition_detail(request, tracking_number):
     petition = petition_for(request.user, tracking_number)
     is_petitioner = petition.applicant_id == request.user.pk
-    steps = [s for s in petition.workflow.available(petition, request.user) if s.action in CITIZEN_STEPS]
     return render(
         request,
         "petitions/petition_detail.html",
@@ -160,61 +162,30 @@ def petition_detail(request, tracking_number):
             "is_petitioner": is_petitioner,
             "history": timeline_of(petition),
             "progress": progress_of(petition),
-            "steps": steps if is_petitioner else [],
-            "note_steps": NOTE_STEPS,
-            "irreversible_steps": IRREVERSIBLE_STEPS,
+            "step_forms": step_forms(petition, request.user, steps=_petitioner_steps(petition, request.user)),
             "documents": documents_of(petition),
             "attachments": attachments_of(petition),
-            "rating_form": RatingForm() if is_petitioner and petition.can_be_rated else None,
+            "rating_form": rating_form(petition, request.user),
         },
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def petition_step(request, tracking_number):
     petition = petition_for(request.user, tracking_number)
-    form = StepForm(request.POST)
-    if not form.is_valid() or form.cleaned_data["action"] not in CITIZEN_STEPS:
-        messages.error(request, _("This step is not available here."))
-        return redirect(petition)
-    if form.cleaned_data["action"] in IRREVERSIBLE_STEPS and not form.cleaned_data["confirm"]:
-        messages.error(request, _("Tick the box to confirm: this step cannot be undone."))
-        return redirect(petition)
-    try:
-        take_step(
-            petition, form.cleaned_data["action"], by=request.user, note=form.cleaned_data["note"], request=request
-        )
-    except PortalError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("Done: your petition is now “%(status)s”.") % {"status": petition.get_status_display()}
-        )
-    return redirect(petition)
+    return take_step_from_post(
+        request,
+        petition,
+        steps=_petitioner_steps(petition, request.user),
+        done_message=_("Done: your petition is now “%(status)s”."),
+    )
 
 
 @login_required
 @require_POST
 def petition_rate(request, tracking_number):
-    petition = petition_for(request.user, tracking_number)
-    form = RatingForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose how satisfied you are."))
-        return redirect(petition)
-    try:
-        rate_petition(
-            petition,
-            by=request.user,
-            satisfaction=form.cleaned_data["satisfaction"],
-            comment=form.cleaned_data["comment"],
-            request=request,
-        )
-    except PortalError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Thank you for rating the outcome."))
-    return redirect(petition)
+    return rate_from_post(request, petition_for(request.user, tracking_number))
 
 
 # Wrong guesses allowed before the lookup is refused for a while (per IP address and per tracking number).

@@ -138,6 +138,7 @@ def test_every_page_template_renders_in_both_languages(client, language):
 
     correction = submit_identity_correction(person, corrected_name="李明华", id_number="11010519491231002X", reason="x")
     fetch(citizen, correction.get_absolute_url())
+    fetch(citizen, reverse("accounts:correction_step", args=[correction.reference]) + "?action=withdraw")
     for url in __import__("tests.petitions.pages").petitions.pages.petition_pages_of(person):
         fetch(citizen, url)
     from tests.incubator.conftest import pages_with_data

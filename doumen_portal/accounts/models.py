@@ -96,6 +96,23 @@ class User(AbstractUser):
         return [group.name for group in self.groups.all()]
 
 
+def _apply_correction(correction, *, actor, data, note, today) -> list[str]:
+    """Effect of approving: the account takes the corrected name and ID number."""
+    from .services import apply_identity_correction
+
+    apply_identity_correction(correction)
+    return []
+
+
+def _correction_notice(correction, *, actor, data, note, today) -> list[str]:
+    """Effect of deciding: the numbered decision letter to the applicant."""
+    from .services import issue_correction_notice
+
+    approved = correction.status == IdentityCorrectionRequest.Status.APPROVED
+    issue_correction_notice(correction, approved=approved, note=note, issued_by=actor)
+    return []
+
+
 class IdentityCorrectionRequest(Case):
     """A verified citizen asks staff to correct the real name or ID number on their account.
 
@@ -125,8 +142,6 @@ class IdentityCorrectionRequest(Case):
     reason = models.TextField(_("what is wrong and why"), max_length=2000)
     decision_note = models.TextField(_("decision"), blank=True)
 
-    opening_clock = Clock.start(5, working_days=True)  # staff decide within 5 working days of filing
-
     workflow = Workflow(
         [
             Step(
@@ -145,6 +160,7 @@ class IdentityCorrectionRequest(Case):
                 by=APPLICANT,
                 label=_("Send the information"),
                 clock=Clock.resume(),
+                note_label=_("Your answer"),
             ),
             Step(
                 "approve",
@@ -154,6 +170,7 @@ class IdentityCorrectionRequest(Case):
                 label=_("Approve"),
                 clock=Clock.stop(),
                 note_field="decision_note",
+                effects=(_apply_correction, _correction_notice),
             ),
             Step(
                 "reject",
@@ -164,6 +181,7 @@ class IdentityCorrectionRequest(Case):
                 clock=Clock.stop(),
                 note_required=True,
                 note_field="decision_note",
+                effects=(_correction_notice,),
             ),
             Step(
                 "withdraw",
@@ -173,9 +191,11 @@ class IdentityCorrectionRequest(Case):
                 label=_("Withdraw"),
                 voluntary=True,
                 clock=Clock.stop(),
+                tone="secondary",
             ),
         ],
         assign_by=REVIEW,
+        opening_clock=Clock.start(5, working_days=True),  # staff decide within 5 working days of filing
     )
 
     class Meta:
@@ -190,6 +210,8 @@ class IdentityCorrectionRequest(Case):
             models.Index(fields=["unit", "created_at"], name="accounts_idcorr_unit_new"),
         ]
 
+    reference_prefix = "SM"  # ``casework.references``: SM2026-000123-7K
+
     def __str__(self):
         return self.reference
 
@@ -198,15 +220,6 @@ class IdentityCorrectionRequest(Case):
 
     def reveal_resident_id(self) -> str:
         return pii.decrypt(self.id_number_ciphertext)
-
-    def after_transition(self, step, *, actor, note, from_status):
-        """Domain effects of a step, inside its transaction."""
-        from .services import apply_identity_correction, issue_correction_notice
-
-        if step.action == "approve":
-            apply_identity_correction(self)
-        if step.action in ("approve", "reject"):
-            issue_correction_notice(self, approved=step.action == "approve", note=note, issued_by=actor)
 
 
 class PolicyConsent(models.Model):

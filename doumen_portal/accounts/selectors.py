@@ -39,7 +39,9 @@ def correction_for(user, reference: str):
     """The applicant's own request, or ``Http404`` for anyone else (existence is not revealed)."""
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(corrections_of(user), reference=reference)
+    from doumen_portal.casework.references import normalize_reference
+
+    return get_object_or_404(corrections_of(user), reference=normalize_reference(reference))
 
 
 def corrections_visible_to(user):

@@ -2,7 +2,6 @@
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.exceptions import Conflict
@@ -59,21 +58,10 @@ def sync_staff_status(user) -> None:
     user.save(update_fields=["is_staff"])
 
 
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
-
-
-def new_reference(prefix: str) -> str:
-    """An unguessable reference such as ``SM2026-7KQ4X9PA`` (40 bits of randomness)."""
-    import secrets
-
-    token = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-    return f"{prefix}{timezone.localdate().year}-{token}"
-
-
 def submit_identity_correction(user, *, corrected_name: str, id_number: str, reason: str, document=None, request=None):
     """A verified citizen asks for their real name or ID number to be corrected, with a supporting
     document (a scan of the ID card or household register) checked like every upload."""
-    from doumen_portal.casework.services import record_creation, start_clock
+    from doumen_portal.casework.services import open_case
 
     from .models import IdentityCorrectionRequest
 
@@ -92,22 +80,23 @@ def submit_identity_correction(user, *, corrected_name: str, id_number: str, rea
         digest = pii.keyed_digest(number)
         if User.objects.filter(id_number_digest=digest).exclude(pk=user.pk).exists():
             raise Conflict(DUPLICATE_ID_MESSAGE, code="duplicate_id")
-        correction = IdentityCorrectionRequest(
+        correction = open_case(
+            IdentityCorrectionRequest,
+            actor=user,
             applicant=user,
-            reference=new_reference("SM"),
-            corrected_name=corrected_name.strip(),
-            id_number_ciphertext=pii.encrypt(number),
-            id_number_digest=digest,
-            id_number_masked=mask_resident_id(number),
-            reason=reason.strip(),
+            values={
+                "corrected_name": corrected_name.strip(),
+                "id_number_ciphertext": pii.encrypt(number),
+                "id_number_digest": digest,
+                "id_number_masked": mask_resident_id(number),
+                "reason": reason.strip(),
+            },
+            request=request,
         )
-        clock_terms = start_clock(correction, IdentityCorrectionRequest.opening_clock)
-        correction.save()
         if document is not None:
             from doumen_portal.documents.services import store_upload
 
             store_upload(uploaded_file=document, uploaded_by=user, owner=correction)
-        record_creation(correction, actor=user, request=request, clock_terms=clock_terms)
     return correction
 
 

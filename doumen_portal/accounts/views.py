@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from doumen_portal.audit.services import log_action
 from doumen_portal.casework.selectors import timeline_of
-from doumen_portal.casework.views import take_step_from_post
+from doumen_portal.casework.views import step_forms, take_step_from_post
 from doumen_portal.documents.selectors import attachments_of, documents_of
 from doumen_portal.exceptions import PortalError
 
@@ -89,14 +89,13 @@ def identity_correction_new(request):
 @login_required
 def identity_correction_detail(request, reference):
     correction = correction_for(request.user, reference)
-    steps = correction.workflow.available(correction, request.user)
     return render(
         request,
         "accounts/correction_detail.html",
         {
             "correction": correction,
             "history": timeline_of(correction),
-            "steps": steps,
+            "step_forms": step_forms(correction, request.user),
             "documents": documents_of(correction),
             "attachments": attachments_of(correction),
         },
@@ -104,7 +103,7 @@ def identity_correction_detail(request, reference):
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def identity_correction_step(request, reference):
     correction = correction_for(request.user, reference)
     return take_step_from_post(request, correction)

@@ -250,21 +250,38 @@ class ReferCaseForm(forms.Form):
 
 
 class CaseStepForm(forms.Form):
-    """The admin's step form: the steps this user may take now, a note, and days for extensions."""
+    """The admin's step form: the steps this user may take now, a note, and the fields of the steps' own
+    forms (only the chosen step's when the page is opened with ``?action=``). The chosen step's form checks
+    its data in ``transition``; its errors come back on these fields."""
 
     action = forms.ChoiceField(label=_("Step"))
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
     def __init__(self, *args, steps, **kwargs):
         super().__init__(*args, **kwargs)
+        self.steps = {step.action: step for step in steps}
         self.fields["action"].choices = [(step.action, step.label) for step in steps]
-        if "days" not in self.fields and any(step.clock.mode == "extend" for step in steps):
-            self.fields["days"] = forms.IntegerField(
-                label=_("Days"),
-                min_value=1,
-                required=False,
-                help_text=_("Extensions only: leave empty for the longest extension allowed."),
-            )
+        chosen = self.data.get("action") if self.is_bound else self.initial.get("action")
+        shown = [self.steps[chosen]] if chosen in self.steps else steps
+        for step in shown:
+            step_form = step.make_form()
+            for name, field in step_form.fields.items() if step_form is not None else ():
+                if name in self.fields:
+                    continue
+                field.required = False  # required or not for the step chosen: its own form decides
+                if len(shown) > 1:
+                    field.help_text = format_html(
+                        "{} {}", _("Only for “%(step)s”.") % {"step": step.label}, field.help_text or ""
+                    )
+                self.fields[name] = field
+
+    def step_data(self) -> dict:
+        """The chosen step's own fields as typed (its form cleans them)."""
+        step = self.steps.get(self.cleaned_data.get("action"))
+        step_form = step.make_form() if step is not None else None
+        if step_form is None:
+            return {}
+        return {name: self.data.get(name) for name in step_form.fields if self.data.get(name) not in (None, "")}
 
 
 class CaseAdminMixin:
@@ -387,19 +404,18 @@ class CaseAdminMixin:
             return format_html("{} <small>{}</small>", case.due_date.isoformat(), _("(provisional)"))
         return case.due_date.isoformat()
 
-    step_form_class = None  # a CaseStepForm subclass for steps that carry more data; CaseStepForm by default
-
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Read-only roles (the district leader) get no "take a step" link: there is nothing they may do.
         context["may_take_step"] = obj is not None and bool(self.model.workflow.available(obj, request.user))
         context["may_refer"] = obj is not None and self.may_refer(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def perform_step(self, request, case, data: dict):
-        """Take the step the form describes. Apps whose steps carry more data override this."""
+    def perform_step(self, request, case, form: CaseStepForm):
+        """Take the step the form describes, with the data its own form takes."""
         from .services import transition
 
-        transition(case, data["action"], actor=request.user, note=data["note"], days=data.get("days"), request=request)
+        data = form.cleaned_data
+        transition(case, data["action"], actor=request.user, note=data["note"], data=form.step_data(), request=request)
 
     def step_view(self, request, object_id):
         from django.core.exceptions import PermissionDenied
@@ -412,12 +428,17 @@ class CaseAdminMixin:
         steps = self.model.workflow.available(case, request.user)
         if request.method == "POST" and not steps:
             raise PermissionDenied
-        form = (self.step_form_class or CaseStepForm)(request.POST or None, steps=steps)
+        form = CaseStepForm(request.POST or None, steps=steps, initial={"action": request.GET.get("action")})
         if request.method == "POST" and form.is_valid():
             try:
-                self.perform_step(request, case, form.cleaned_data)
+                self.perform_step(request, case, form)
             except PortalError as error:
-                form.add_error(None, str(error.message))
+                named = {name: errors for name, errors in error.fields.items() if name in form.fields}
+                for name, errors in named.items():
+                    for message in errors:
+                        form.add_error(name, message)
+                if not named:
+                    form.add_error(None, str(error.message))
             else:
                 self.message_user(
                     request,

@@ -10,7 +10,8 @@ class CaseworkConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from .checks import check_clock_units, check_next_year_confirmed
+        from .checks import check_clock_units, check_next_year_confirmed, check_workflows
 
         checks.register(check_clock_units)
         checks.register(check_next_year_confirmed)
+        checks.register(check_workflows)

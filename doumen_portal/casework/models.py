@@ -72,6 +72,9 @@ class Case(models.Model):
     unit_view_perms: tuple[str, ...] = ()
     # The permission a person needs, in the case's unit, to be given the case (``casework.services.assign``).
     handle_perm: str = ""
+    # The reference ``casework.services.open_case`` issues (``casework.references``): prefix and field.
+    reference_prefix = ""
+    reference_field = "reference"
 
     class Meta:
         abstract = True
@@ -135,6 +138,39 @@ class Case(models.Model):
         return (self.due_date - (today or timezone.localdate())).days
 
 
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY = "basically", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class Ratable(models.Model):
+    """A case the applicant rates once after it is decided (``casework.services.rate_case``).
+
+    The case model lists the statuses in which it may be rated in ``ratable_statuses`` (by default its
+    workflow's finished statuses)."""
+
+    Satisfaction = Satisfaction
+    SATISFIED_VALUES = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
+
+    satisfaction = models.CharField(_("satisfaction"), max_length=16, choices=Satisfaction.choices, blank=True)
+    satisfaction_comment = models.TextField(_("comment on the outcome"), max_length=1000, blank=True)
+    rated_on = models.DateField(_("rated on"), null=True, blank=True)
+
+    ratable_statuses: tuple = ()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def rating_statuses(cls) -> frozenset:
+        return frozenset(cls.ratable_statuses or cls.workflow.finished_statuses)
+
+    @property
+    def can_be_rated(self) -> bool:
+        return self.status in self.rating_statuses() and not self.satisfaction
+
+
 class CaseHistory(models.Model):
     """One row per step taken on any case: who, when, from which state to which, why."""
 
@@ -179,6 +215,8 @@ class CaseHistory(models.Model):
             return str(_("Filed"))
         if self.action == "refer":
             return str(_("Referred to another unit"))
+        if self.action == "create":
+            return str(_("Draft started"))
         workflow = getattr(self._case_model, "workflow", None)
         step = workflow.step(self.action) if workflow is not None else None
         return str(step.label) if step is not None and step.label else self.action
@@ -256,3 +294,19 @@ class DeadlineReminder(models.Model):
 
     def __str__(self):
         return f"{self.content_type_id}:{self.object_id} {self.date}"
+
+
+class CaseSequence(models.Model):
+    """The last reference number issued for a prefix in a year (``casework.references``; taken under a row lock)."""
+
+    prefix = models.CharField(_("prefix"), max_length=8)
+    year = models.PositiveIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("reference sequence")
+        verbose_name_plural = _("reference sequences")
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="casework_one_sequence_per_year")]
+
+    def __str__(self):
+        return f"{self.prefix}{self.year}: {self.last_number}"

@@ -40,7 +40,7 @@ def _running_unit(case) -> str:
     )
     if unit:
         return unit
-    opening = getattr(type(case), "opening_clock", None)
+    opening = type(case).workflow.opening_clock
     return opening.unit if opening is not None else calendar.CALENDAR_DAYS
 
 
@@ -88,8 +88,8 @@ def _apply_clock(case, clock: Clock, *, today: datetime.date, days: int | None =
 
 
 def start_clock(case, clock: Clock, *, today: datetime.date | None = None) -> dict:
-    """Start the first clock of a case being filed (before its first save). Pass the result to
-    ``record_creation`` so the filing's history row says how the deadline was counted."""
+    """Start the first clock of a case being filed (before its first save); the result goes on the filing's
+    history row so it says how the deadline was counted (``open_case``)."""
     _fields, terms = _apply_clock(case, clock, today=today or timezone.localdate())
     return terms
 
@@ -111,23 +111,45 @@ def _check(step: Step, case, actor, note: str) -> None:
         raise InvalidTransition(refusal, code="guard")
 
 
-def transition(
-    case, action: str, *, actor, note: str = "", changes: dict | None = None, days: int | None = None, request=None
-):
+def clean_step_data(step: Step, data: dict | None) -> dict:
+    """The step's extra data as its form cleans it; ``InvalidInput`` naming the fields when it is not valid.
+
+    A step without a form takes no data (a ``days`` given to it is refused by its clock)."""
+    form = step.make_form(data or {})
+    if form is None:
+        return {}
+    if not form.is_valid():
+        fields = {name: list(errors) for name, errors in form.errors.items()}
+        general = fields.pop("__all__", [])
+        message = " ".join(general) or " ".join(message for errors in fields.values() for message in errors)
+        raise InvalidInput(message, code="invalid_step_data", fields=fields)
+    return form.cleaned_data
+
+
+def transition(case, action: str, *, actor, note: str = "", data: dict | None = None, days=None, request=None):
     """Take ``action`` on ``case`` as ``actor``; return the updated case (the instance passed is refreshed).
 
-    ``changes`` are further field values the step sets on the locked row (e.g. a decision's reason); they
-    are saved with the status. ``days`` chooses an extension shorter than the step's maximum.
-    Raises ``NotPermitted`` (403), ``InvalidTransition`` (409) or
-    ``InvalidInput`` (400); nothing is changed then.
+    ``data`` is the extra data the step declares (its ``form``: e.g. the legal channel of a "not accept");
+    ``days`` is short for ``data={"days": ...}``, an extension shorter than the step's maximum. The step's
+    ``sets`` and ``effects`` run on the locked case and are saved with the status. Raises ``NotPermitted``
+    (403), ``InvalidTransition`` (409) or ``InvalidInput`` (400, with ``fields`` for the form's errors);
+    nothing is changed then.
     """
+    from .effects import apply_sets
+
     model = type(case)
     step = model.workflow.step(action)
     if step is None:
         raise InvalidTransition(_("Unknown action “%(action)s”.") % {"action": action}, code="unknown_action")
+    if days is not None:
+        data = {**(data or {}), "days": days}
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=case.pk)
         _check(step, locked, actor, note)
+        # Validated only once the step is known to be allowed: a refusal says why before what is missing.
+        cleaned = clean_step_data(step, data)
+        # An extension's days: from its form, or checked by its clock when the step declares no form.
+        days = cleaned.get("days") if step.form is not None else (data or {}).get("days")
         history = CaseHistory.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=locked.pk)
         if (step.once or step.clock.once) and history.filter(action=action).exists():
             raise InvalidTransition(
@@ -141,9 +163,10 @@ def transition(
         if step.note_field:
             setattr(locked, step.note_field, note)
             fields.append(step.note_field)
-        for name, value in (changes or {}).items():
-            setattr(locked, name, value)
-            fields.append(name)
+        today = timezone.localdate()
+        fields += apply_sets(locked, step.sets, actor=actor, data=cleaned, today=today)
+        for effect in step.effects:
+            fields += effect(locked, actor=actor, data=cleaned, note=note, today=today) or []
         locked.save(update_fields=list(dict.fromkeys(fields)))
         _record(
             locked, action=action, actor=actor, from_status=from_status, note=note, request=request, terms=clock_terms
@@ -273,11 +296,77 @@ def _tell_referral(case, *, note: str) -> None:
         )
 
 
-def record_creation(case, *, actor, note: str = "", request=None, clock_terms: dict | None = None) -> None:
-    """The first history row of a newly filed case (from no state to its initial state), and the
-    applicant's receipt in their inbox, by SMS and e-mail. ``clock_terms`` come from ``start_clock``."""
-    _record(case, action="submit", actor=actor, from_status="", note=note, request=request, terms=clock_terms)
-    notify_case_update(case, recipient=case.applicant, note=note)
+def open_case(
+    model,
+    *,
+    actor,
+    applicant,
+    values: dict,
+    unit=None,
+    request=None,
+    action: str = "submit",
+    receipt: bool = True,
+    on_commit=None,
+):
+    """File a new case of ``model`` for ``applicant`` (``actor`` files it: the applicant, or staff for them).
+
+    In one transaction: build the case from ``values``, issue its reference with the one generator
+    (``model.reference_prefix`` into ``model.reference_field``), set its handling ``unit`` when given, start the
+    workflow's opening clock, save, write the first history row (``action``: "submit", or "create" for a
+    draft) with its audit entry, and send the applicant the receipt (``receipt``; drafts need none).
+    ``on_commit(case)`` runs once the filing is committed. Returns the saved case.
+    """
+    from .references import next_reference
+
+    today = timezone.localdate()
+    with transaction.atomic():
+        case = model(applicant=applicant, **values)
+        setattr(case, model.reference_field, next_reference(model.reference_prefix, year=today.year))
+        if unit is not None:
+            case.unit = unit
+        opening = model.workflow.opening_clock
+        clock_terms = start_clock(case, opening, today=today) if opening is not None else None
+        case.save()
+        _record(case, action=action, actor=actor, from_status="", note="", request=request, terms=clock_terms)
+        if receipt:
+            notify_case_update(case, recipient=case.applicant)
+        if on_commit is not None:
+            transaction.on_commit(lambda: on_commit(case))
+    return case
+
+
+def rate_case(case, *, actor, satisfaction: str, comment: str = "", request=None):
+    """The applicant rates the outcome of a decided case, once (case models that opt in: ``Ratable``)."""
+    from .models import Ratable
+
+    model = type(case)
+    if not issubclass(model, Ratable):
+        raise InvalidInput(_("This kind of case is not rated."), code="not_ratable")
+    if satisfaction not in model.Satisfaction.values:
+        message = _("Choose how satisfied you are.")
+        raise InvalidInput(message, code="satisfaction", fields={"satisfaction": [message]})
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=case.pk)
+        if actor is None or locked.applicant_id != actor.pk:
+            raise NotPermitted(_("Only the applicant rates the outcome."), code="not_permitted")
+        if locked.satisfaction:
+            raise Conflict(_("You have already rated this case."), code="already_rated")
+        if locked.status not in model.rating_statuses():
+            raise Conflict(_("You can rate the outcome once the case is decided."), code="not_decided")
+        locked.satisfaction = satisfaction
+        locked.satisfaction_comment = (comment or "").strip()[:1000]
+        locked.rated_on = timezone.localdate()
+        locked.save(update_fields=["satisfaction", "satisfaction_comment", "rated_on", "updated_at"])
+        meta = model._meta
+        log_action(
+            f"{meta.app_label}.{meta.model_name}.rate",
+            actor=actor,
+            obj=locked,
+            payload={"satisfaction": satisfaction},
+            request=request,
+        )
+    case.refresh_from_db()
+    return locked
 
 
 def notify_case_update(case, *, recipient, note: str = "") -> None:

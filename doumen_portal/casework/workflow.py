@@ -10,11 +10,23 @@ case along it. Sketch::
                  label=_("Accept"), clock=Clock.start(60)),
             Step("extend", [Status.ACCEPTED], Status.ACCEPTED, by="petitions.approve_extension",
                  label=_("Extend"), clock=Clock.extend(30, once=True), note_required=True),
-        ])
+            Step("not_accept", [Status.SUBMITTED], Status.NOT_ACCEPTED, by="petitions.register_petition",
+                 label=_("Do not accept"), form=NotAcceptForm, confirm=True,
+                 sets={"legal_channel": data("legal_channel"), "registered_on": TODAY},
+                 effects=(issue_letter("registration"),)),
+        ], opening_clock=Clock.start(15))
+
+A step's extra data is a Django form (``form``): ``transition(case, action, actor=..., data={...})``
+validates ``data`` with it (``InvalidInput`` with the form's errors by field, nothing saved) and the
+step receives its ``cleaned_data``. ``sets`` names field values set on the locked case (constants, or
+``TODAY``, ``DEADLINE``, ``ACTOR``, ``data(name)`` from ``casework.effects``); ``effects`` are callables
+``effect(case, *, actor, data, note, today) -> list[str]`` run after them in the same transaction,
+returning the fields they changed (saved with the status).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from django.utils.functional import Promise
 
@@ -96,10 +108,34 @@ class Step:
     guard: Callable[[object], str | None] | None = None
     # A step the applicant may take but need not (withdrawing): it does not put the case in their hands.
     voluntary: bool = False
+    # The extra data the step takes: a Django form class whose ``cleaned_data`` the step receives.
+    form: type | None = None
+    # Field values set on the locked case (constants or ``casework.effects`` values such as ``TODAY``).
+    sets: Mapping = field(default_factory=dict)
+    # Callables ``effect(case, *, actor, data, note, today) -> list[str]`` (fields changed), run after ``sets``.
+    effects: tuple = ()
+    # Irreversible: the portal asks the person to tick a box to confirm (``confirm_label`` says what it means).
+    confirm: bool = False
+    confirm_label: Promise | str = ""
+    # How the portal asks for the note (e.g. "Your reasons"), and the look of the step's button
+    # ("danger", "ok", "secondary" or "" for the default).
+    note_label: Promise | str = ""
+    tone: str = ""
     sources_set: frozenset = field(init=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "sources_set", frozenset(self.sources))
+        object.__setattr__(self, "sets", MappingProxyType(dict(self.sets)))
+        object.__setattr__(self, "effects", tuple(self.effects))
+
+    def make_form(self, data=None, **kwargs):
+        """The step's form (bound to ``data`` when given), or ``None`` for a step that takes no data."""
+        return self.form(data, **kwargs) if self.form is not None else None
+
+    @property
+    def takes_note(self) -> bool:
+        """Whether the step's forms ask for a note: required, kept in a field, or given a label to ask for it."""
+        return self.note_required or bool(self.note_field) or bool(self.note_label)
 
     def permits(self, user, case) -> bool:
         return any(_rule_permits(rule, user, case) for rule in self.rules)
@@ -137,9 +173,13 @@ def _acts_in_unit(user, case) -> bool:
 class Workflow:
     """The steps of one case model, looked up by action name."""
 
-    def __init__(self, steps: Iterable[Step], *, assign_by: Permission | None = None):
+    def __init__(
+        self, steps: Iterable[Step], *, assign_by: Permission | None = None, opening_clock: Clock | None = None
+    ):
         self.steps = {step.action: step for step in steps}
         self.assign_by = assign_by
+        # The clock ``casework.services.open_case`` starts when the case is filed (e.g. 15 days to register).
+        self.opening_clock = opening_clock
         sources = {source for step in self.steps.values() for source in step.sources_set}
         targets = {step.target for step in self.steps.values()}
         # Statuses no step leaves: the case is over.

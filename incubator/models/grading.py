@@ -2,6 +2,7 @@
 
 import datetime
 
+from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doumen_portal.casework.models import Case
+from doumen_portal.casework.models import Case, Ratable
 from doumen_portal.casework.workflow import Clock, Step, Workflow
 
 from .organizations import Grade
@@ -131,7 +132,25 @@ def _in_notice_period(application):
     return None
 
 
-class GradingApplication(Case):
+def _grading_effect(name: str):
+    """A step effect of ``services.grading`` (imported when the step is taken: services import the models)."""
+
+    def effect(application, **kwargs):
+        from ..services import grading
+
+        return getattr(grading, name)(application, **kwargs)
+
+    effect.__name__ = effect.__qualname__ = name
+    return effect
+
+
+class DowngradeForm(forms.Form):
+    """A downgrade names the lower grade."""
+
+    grade = forms.ChoiceField(label=_("New grade"), choices=Grade.choices)
+
+
+class GradingApplication(Ratable, Case):
     """An organization asks to be graded; experts score it, the result is published, then decided.
 
     Draft → submitted (only when eligible) → self-assessment done → expert scoring → public notice (7 days,
@@ -163,6 +182,8 @@ class GradingApplication(Case):
     unit_code = "incubation-base"
     unit_view_perms = ("incubator.view_gradingapplication", REVIEW_GRADING)
     handle_perm = REVIEW_GRADING
+    # The organization rates the grading once it is decided (``casework.services.rate_case``).
+    ratable_statuses = (Status.DECIDED, Status.DOWNGRADED, Status.REJECTED, Status.REVOKED)
 
     status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.DRAFT)
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
@@ -217,6 +238,7 @@ class GradingApplication(Case):
                 label=_("Publish the result for public notice"),
                 clock=Clock.start(NOTICE_DAYS),
                 guard=_all_scored,
+                effects=(_grading_effect("tally_scores"),),
             ),
             # One re-check per grading; the notice runs on meanwhile and is not restarted by it.
             Step(
@@ -226,6 +248,7 @@ class GradingApplication(Case):
                 by=represents_graded_organization,
                 label=_("Ask for a re-check"),
                 note_required=True,
+                note_label=_("Why the result should be checked again"),
                 note_field="recheck_reason",
                 guard=_in_notice_period,
                 once=True,
@@ -237,6 +260,7 @@ class GradingApplication(Case):
                 by=REVIEW_GRADING,
                 label=_("Publish the re-checked result (the notice period runs on)"),
                 guard=_all_scored,
+                effects=(_grading_effect("tally_scores"),),
             ),
             Step(
                 "decide",
@@ -247,6 +271,7 @@ class GradingApplication(Case):
                 clock=Clock.stop(),
                 note_field="decision_note",
                 guard=_notice_over,
+                effects=(_grading_effect("award_grade"),),
             ),
             Step(
                 "reject",
@@ -265,6 +290,8 @@ class GradingApplication(Case):
                 by=REVIEW_GRADING,
                 label=_("Downgrade"),
                 note_required=True,
+                form=DowngradeForm,
+                effects=(_grading_effect("lower_grade"),),
             ),
             Step(
                 "revoke",
@@ -273,6 +300,7 @@ class GradingApplication(Case):
                 by=REVIEW_GRADING,
                 label=_("Revoke the grade"),
                 note_required=True,
+                effects=(_grading_effect("revoke_grade"),),
             ),
         ],
         assign_by=REVIEW_GRADING,
@@ -291,6 +319,8 @@ class GradingApplication(Case):
             models.Index(fields=["unit", "status", "due_date"], name="incubator_grade_unit_due"),
             models.Index(fields=["unit", "created_at"], name="incubator_grade_unit_new"),
         ]
+
+    reference_prefix = "PG"  # ``casework.references``: PG2026-000123-7K
 
     def __str__(self):
         return self.reference
@@ -312,15 +342,10 @@ class GradingApplication(Case):
         return self.status in (self.Status.DRAFT, self.Status.SUBMITTED)
 
     def transition_notifications(self, step, *, actor) -> list:
-        if step.action in ("submit", "complete_self_assessment", "request_recheck"):
+        # The organization's own steps need no notice to it; every decision of the base is told.
+        if step.is_applicants:
             return []
         return [self.applicant]
-
-    def after_transition(self, step, *, actor, note, from_status):
-        """Domain effects of a step, inside its transaction."""
-        from ..services import grading
-
-        grading.apply_step_effects(self, step.action, actor=actor, note=note)
 
 
 class IndicatorScore(models.Model):

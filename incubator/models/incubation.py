@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doumen_portal.casework.models import Case
+from doumen_portal.casework.models import Case, Ratable
 from doumen_portal.casework.workflow import Clock, Step, Workflow
 
 REVIEW = "incubator.review_incubationapplication"
@@ -36,7 +36,25 @@ class Need(models.TextChoices):
     FUNDING = "funding", _("Funding")
 
 
-class IncubationApplication(Case):
+def _start_term(application, *, actor, data, note, today) -> list[str]:
+    """Effect of accepting: the incubation term starts today; its graduation review is due at its end."""
+    application.starts_on = today
+    application.review_date = add_months(today, application.term_months)
+    return ["starts_on", "review_date"]
+
+
+_start_term.fields = ("starts_on", "review_date")
+
+
+def _incubation_agreement(application, *, actor, data, note, today) -> list[str]:
+    """Effect of accepting: the numbered incubation agreement (PDF) to the applicant."""
+    from ..services import issue_incubation_agreement
+
+    issue_incubation_agreement(application, issued_by=actor)
+    return []
+
+
+class IncubationApplication(Ratable, Case):
     """An organization being founded or just founded asks to be incubated at the base.
 
     A draft is edited by the organization's representatives until they submit it; the base then decides
@@ -126,6 +144,7 @@ class IncubationApplication(Case):
                 label=_("Accept for incubation"),
                 clock=Clock.stop(),
                 note_field="decision_note",
+                effects=(_start_term, _incubation_agreement),
             ),
             Step(
                 "reject",
@@ -178,6 +197,8 @@ class IncubationApplication(Case):
             models.Index(fields=["unit", "created_at"], name="incubator_app_unit_new"),
         ]
 
+    reference_prefix = "FH"  # ``casework.references``: FH2026-000123-7K
+
     def __str__(self):
         return self.reference
 
@@ -206,20 +227,11 @@ class IncubationApplication(Case):
         return [str(labels.get(need, need)) for need in self.needs]
 
     def transition_notifications(self, step, *, actor) -> list:
-        # Each decision is told to the applicant (also when another representative took the step).
-        if step.action in ("submit", "resubmit"):
+        # Each decision of the base is told to the applicant (also when another representative took the step);
+        # the organization's own steps are not.
+        if step.is_applicants:
             return []
         return [self.applicant]
-
-    def after_transition(self, step, *, actor, note, from_status):
-        """Domain effects of a step, inside its transaction."""
-        if step.action == "accept":
-            from ..services import issue_incubation_agreement
-
-            self.starts_on = timezone.localdate()
-            self.review_date = add_months(self.starts_on, self.term_months)
-            self.save(update_fields=["starts_on", "review_date"])
-            issue_incubation_agreement(self, issued_by=actor)
 
 
 def add_months(date: datetime.date, months: int) -> datetime.date:

@@ -174,7 +174,7 @@ def create_application(
     user, *, organization: Organization, plan: str, needs, team: str, documents=(), request=None
 ) -> IncubationApplication:
     """A representative starts an incubation application (a draft, submitted later)."""
-    from doumen_portal.accounts.services import new_reference
+    from doumen_portal.casework.services import open_case
     from doumen_portal.documents.services import store_upload
 
     if not represents(user, organization):
@@ -189,25 +189,25 @@ def create_application(
             organization=organization, status__in=IncubationApplication.OPEN_STATUSES
         ).exists():
             raise Conflict(_("This organization already has an incubation application in progress."), code="open")
-        application = IncubationApplication.objects.create(
+        # A draft: its history starts with "create" (audited), and the receipt comes when it is submitted.
+        application = open_case(
+            IncubationApplication,
+            actor=user,
             applicant=user,
-            organization=organization,
-            organization_name=organization.name,
-            reference=new_reference("FH"),
-            plan=(plan or "").strip(),
-            needs=needs,
-            team=(team or "").strip(),
+            values={
+                "organization": organization,
+                "organization_name": organization.name,
+                "plan": (plan or "").strip(),
+                "needs": needs,
+                "team": (team or "").strip(),
+            },
+            action="create",
+            receipt=False,
+            request=request,
         )
         for document in documents:
             if document:
                 store_upload(uploaded_file=document, uploaded_by=user, owner=application)
-        log_action(
-            "incubator.incubationapplication.create",
-            actor=user,
-            obj=application,
-            payload={"organization": organization.pk},
-            request=request,
-        )
     return application
 
 

@@ -1,6 +1,6 @@
 """Writes of grading (社会组织评估): eligibility, applications, scores, the grade's effects and reminders.
 
-The steps themselves go through ``casework.services.transition``; ``apply_step_effects`` is what a step
+The steps themselves go through ``casework.services.transition``; the effects below are what a step
 changes besides the case (the organization's grade, the certificate), inside the step's transaction.
 """
 
@@ -84,7 +84,7 @@ def grade_for_score(score: int, *, bands=None) -> str:
 
 def create_grading_application(user, *, organization: Organization, request=None) -> GradingApplication:
     """A representative starts a grading application (a draft; eligibility is checked when submitting)."""
-    from doumen_portal.accounts.services import new_reference
+    from doumen_portal.casework.services import open_case
 
     if not represents(user, organization):
         raise NotPermitted(_("Only the organization's representatives may apply for it."), code="not_representative")
@@ -94,17 +94,13 @@ def create_grading_application(user, *, organization: Organization, request=None
             organization=organization, status__in=GradingApplication.OPEN_STATUSES
         ).exists():
             raise Conflict(_("This organization already has a grading application in progress."), code="open")
-        application = GradingApplication.objects.create(
-            applicant=user,
-            organization=organization,
-            organization_name=organization.name,
-            reference=new_reference("PG"),
-        )
-        log_action(
-            "incubator.gradingapplication.create",
+        application = open_case(
+            GradingApplication,
             actor=user,
-            obj=application,
-            payload={"organization": organization.pk},
+            applicant=user,
+            values={"organization": organization, "organization_name": organization.name},
+            action="create",
+            receipt=False,
             request=request,
         )
     return application
@@ -186,38 +182,64 @@ def downgrade_grade(application: GradingApplication, *, by, grade: str, note: st
         raise NotPermitted(_("Only incubation base staff change grades."), code="not_permitted")
     if grade not in Grade.values:
         raise InvalidInput(_("Choose a grade."), code="grade")
-    return transition(application, "downgrade", actor=by, note=note, changes={"awarded_grade": grade}, request=request)
+    return transition(application, "downgrade", actor=by, note=note, data={"grade": grade}, request=request)
 
 
 def _rank(grade: str) -> int:
     return GRADE_ORDER.index(grade) + 1 if grade in GRADE_ORDER else 0
 
 
-def apply_step_effects(application: GradingApplication, action: str, *, actor, note: str) -> None:
-    """What a step changes besides the case, inside its transaction (called by the case model)."""
-    if action in ("publish", "publish_recheck"):
-        total = sum(application.scores.values_list("points", flat=True))
-        application.total_score, application.proposed_grade = total, grade_for_score(total)
-        application.save(update_fields=["total_score", "proposed_grade"])
-        return
-    if action not in ("decide", "downgrade", "revoke"):
-        return
+# ---------------------------------------------------------------- step effects (declared on the workflow)
+
+
+def tally_scores(application: GradingApplication, *, actor, data, note, today) -> list[str]:
+    """Publishing (again): the experts' total and the grade it reaches."""
+    total = sum(application.scores.values_list("points", flat=True))
+    application.total_score, application.proposed_grade = total, grade_for_score(total)
+    return ["total_score", "proposed_grade"]
+
+
+def award_grade(application: GradingApplication, *, actor, data, note, today) -> list[str]:
+    """Deciding: the proposed grade is awarded for 5 years, on the organization too; 3A+ get a certificate."""
+    application.awarded_grade = application.proposed_grade
+    application.valid_until = add_months(today, VALIDITY_MONTHS)
+    grade, until = application.awarded_grade, application.valid_until
+    _change_grade(application, actor=actor, kind="decide", grade=grade, until=until)
+    if application.awarded_grade in CERTIFICATE_GRADES:
+        issue_grading_certificate(application, issued_by=actor)
+    return ["awarded_grade", "valid_until"]
+
+
+def lower_grade(application: GradingApplication, *, actor, data, note, today) -> list[str]:
+    """Downgrading: the grade chosen (``data["grade"]``) must be lower than the organization's."""
+    grade = data["grade"]
+    current = Organization.objects.only("grade").get(pk=application.organization_id).grade
+    if _rank(grade) >= _rank(current):
+        message = _("Choose a grade lower than the current one.")
+        raise InvalidInput(message, code="not_lower", fields={"grade": [message]})
+    application.awarded_grade = grade
+    _change_grade(application, actor=actor, kind="downgrade", grade=grade, until=KEEP_VALIDITY)
+    return ["awarded_grade"]
+
+
+def revoke_grade(application: GradingApplication, *, actor, data, note, today) -> list[str]:
+    """Revoking: the organization has no grade any more."""
+    _change_grade(application, actor=actor, kind="revoke", grade="", until=None)
+    return []
+
+
+KEEP_VALIDITY = object()  # a downgrade keeps the grade's end date
+
+
+def _change_grade(application: GradingApplication, *, actor, kind: str, grade: str, until) -> None:
     organization = Organization.objects.select_for_update().get(pk=application.organization_id)
     before = organization.grade
-    if action == "decide":
-        application.awarded_grade = application.proposed_grade
-        application.valid_until = add_months(timezone.localdate(), VALIDITY_MONTHS)
-        application.save(update_fields=["awarded_grade", "valid_until"])
-        organization.grade, organization.grade_valid_until = application.awarded_grade, application.valid_until
-    elif action == "downgrade":
-        if not application.awarded_grade or _rank(application.awarded_grade) >= _rank(organization.grade):
-            raise InvalidInput(_("Choose a grade lower than the current one."), code="not_lower")
-        organization.grade = application.awarded_grade
-    else:
-        organization.grade, organization.grade_valid_until = "", None
+    organization.grade = grade
+    if until is not KEEP_VALIDITY:
+        organization.grade_valid_until = until
     organization.save(update_fields=["grade", "grade_valid_until", "updated_at"])
     log_action(
-        f"incubator.organization.grade_{action}",
+        f"incubator.organization.grade_{kind}",
         actor=actor,
         obj=organization,
         payload={
@@ -227,8 +249,6 @@ def apply_step_effects(application: GradingApplication, action: str, *, actor, n
             "case": str(application),
         },
     )
-    if action == "decide" and application.awarded_grade in CERTIFICATE_GRADES:
-        issue_grading_certificate(application, issued_by=actor)
 
 
 def issue_grading_certificate(application: GradingApplication, *, issued_by):

@@ -7,14 +7,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from doumen_portal.casework.selectors import timeline_of
-from doumen_portal.casework.views import take_step_from_post
+from doumen_portal.casework.views import rate_from_post, rating_form, step_forms, take_step_from_post
 from doumen_portal.documents.selectors import attachments_of, documents_of
 from doumen_portal.exceptions import PortalError
 from doumen_portal.pagination import EstimatedCountPaginator
 
 from .. import selectors, services
 from ..forms import ApplicationForm, BookingForm, DirectoryFilterForm, OrganizationForm
-from ..models import IncubationApplication, Organization
+from ..models import Organization
 from ..permissions import can_edit_organization, can_see_services, represents
 
 PAGE_SIZE = 20
@@ -188,7 +188,8 @@ def application_detail(request, reference):
         {
             "application": application,
             "history": timeline_of(application),
-            "steps": IncubationApplication.workflow.available(application, request.user),
+            "step_forms": step_forms(application, request.user),
+            "rating_form": rating_form(application, request.user),
             "may_edit": application.is_editable and represents(request.user, application.organization),
             "documents": documents_of(application),
             "attachments": attachments_of(application),
@@ -197,10 +198,16 @@ def application_detail(request, reference):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def application_step(request, reference):
     application = selectors.application_for(request.user, reference)
     return take_step_from_post(request, application)
+
+
+@login_required
+@require_POST
+def application_rate(request, reference):
+    return rate_from_post(request, selectors.application_for(request.user, reference))
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from doumen_portal.casework.selectors import timeline_of
-from doumen_portal.casework.views import take_step_from_post
+from doumen_portal.casework.views import rate_from_post, rating_form, step_forms, take_step_from_post
 from doumen_portal.documents.selectors import documents_of
 from doumen_portal.exceptions import PortalError
 
@@ -75,7 +75,8 @@ def grading_detail(request, reference):
         {
             "application": application,
             "history": timeline_of(application),
-            "steps": GradingApplication.workflow.available(application, request.user),
+            "step_forms": step_forms(application, request.user),
+            "rating_form": rating_form(application, request.user),
             "may_edit": application.is_editable and is_representative,
             "problems": grading_services.eligibility_problems(application.organization)
             if application.status == GradingApplication.Status.DRAFT
@@ -111,7 +112,13 @@ def self_assessment(request, reference):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def grading_step(request, reference):
     application = selectors.grading_for(request.user, reference)
     return take_step_from_post(request, application)
+
+
+@login_required
+@require_http_methods(["POST"])
+def grading_rate(request, reference):
+    return rate_from_post(request, selectors.grading_for(request.user, reference))

@@ -53,7 +53,7 @@ def test_portal_draft_then_submit(client, organization, representative):
     assert response.status_code == 302 and application.status == S.DRAFT
     assert application.needs == ["space", "policy"]
     page = client.get(application.get_absolute_url())
-    assert [step.action for step in page.context["steps"]] == ["submit"]
+    assert [form.step.action for form in page.context["step_forms"]] == ["submit"]
     client.post(
         reverse("incubator:application_edit", args=[application.reference]),
         {"plan": "改过的计划", "needs": ["funding"], "team": "四人"},
@@ -296,7 +296,7 @@ def test_api_list_is_scoped_and_fixed_in_queries(
 def test_api_history(client, application, representative):
     login_with_mfa(client, representative)
     body = client.get(reverse("api:incubation-application-history", args=[application.reference])).json()
-    assert [row["action"] for row in body] == ["submit"]
+    assert [row["action"] for row in body] == ["create", "submit"]
 
 
 def test_mine_page_query_count(client, representative, staff, django_assert_max_num_queries):

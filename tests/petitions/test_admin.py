@@ -30,7 +30,7 @@ def test_the_registration_desk_accepts_on_the_step_page(client, petition, agent)
 def test_not_accepting_on_the_step_page_needs_the_channel(client, petition, supervisor):
     login_with_mfa(client, supervisor)
     response = step(client, petition, action="not_accept", note="属合同纠纷")
-    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert response.status_code == 200 and response.context["form"].errors["legal_channel"]
     petition.refresh_from_db()
     assert petition.status == Petition.Status.SUBMITTED
 

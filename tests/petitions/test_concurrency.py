@@ -89,3 +89,20 @@ def test_three_agents_added_at_once_leave_two(petition, supervisor, agent, other
 
     assert sum(isinstance(o, Conflict) for o in outcomes) == 1
     assert PetitionAgent.objects.filter(petition=petition).count() == 2
+
+
+def test_concurrent_filings_of_different_case_types_number_each_type_without_gaps(
+    citizen, other_citizen, file_petition
+):
+    require(connection.vendor == "postgresql", "PostgreSQL (row locks)")
+    from doumen_portal.casework.references import next_reference
+
+    outcomes = run_together(
+        lambda: file_petition(citizen),
+        lambda: next_reference("FH"),
+        lambda: file_petition(other_citizen),
+    )
+
+    petitions = sorted(o.tracking_number.split("-")[1] for o in outcomes if isinstance(o, Petition))
+    assert petitions == ["000001", "000002"]
+    assert outcomes[1].split("-")[1] == "000001"

@@ -13,7 +13,7 @@ from doumen_portal.documents.models import Document
 from doumen_portal.exceptions import Conflict, InvalidInput, NotPermitted
 from doumen_portal.notifications.models import Notification
 from petitions.models import AgencyAuthorization, Petition
-from petitions.services import add_agent, facts_digest, rate_petition, remove_agent, take_step
+from petitions.services import add_agent, facts_digest, rate_petition, remove_agent
 
 pytestmark = pytest.mark.django_db
 
@@ -155,13 +155,15 @@ def test_accepting_starts_the_60_day_handling_clock_and_sends_a_notice(petition,
 
 def test_not_accepting_needs_a_reason_and_the_legal_channel(petition, supervisor):
     with pytest.raises(InvalidInput):
-        take_step(petition, "not_accept", by=supervisor, note="")
+        transition(petition, "not_accept", actor=supervisor, note="")
     with pytest.raises(InvalidInput):
-        take_step(petition, "not_accept", by=supervisor, note="属劳动争议")
+        transition(petition, "not_accept", actor=supervisor, note="属劳动争议")
     petition.refresh_from_db()
     assert petition.status == S.SUBMITTED and not Document.objects.exists()
 
-    take_step(petition, "not_accept", by=supervisor, note="属劳动争议", legal_channel="labour_arbitration")
+    transition(
+        petition, "not_accept", actor=supervisor, note="属劳动争议", data={"legal_channel": "labour_arbitration"}
+    )
 
     petition.refresh_from_db()
     assert petition.status == S.NOT_ACCEPTED
@@ -172,9 +174,9 @@ def test_not_accepting_needs_a_reason_and_the_legal_channel(petition, supervisor
 
 def test_forwarding_names_the_competent_body(petition, supervisor):
     with pytest.raises(InvalidInput):
-        take_step(petition, "forward", by=supervisor, note="不属本站范围")
+        transition(petition, "forward", actor=supervisor, note="不属本站范围")
 
-    take_step(petition, "forward", by=supervisor, note="不属本站范围", forwarded_to="斗门区水务局")
+    transition(petition, "forward", actor=supervisor, note="不属本站范围", data={"forwarded_to": "斗门区水务局"})
 
     petition.refresh_from_db()
     assert petition.status == S.FORWARDED and petition.forwarded_to == "斗门区水务局"
@@ -230,7 +232,7 @@ STAFF_STEPS = ["accept", "not_accept", "forward"]
 @pytest.mark.parametrize("action", STAFF_STEPS)
 def test_a_citizen_cannot_take_registration_steps_on_their_own_petition(petition, citizen, action):
     with pytest.raises(NotPermitted):
-        take_step(petition, action, by=citizen, note="x", legal_channel="litigation", forwarded_to="x")
+        transition(petition, action, actor=citizen, note="x", data={"legal_channel": "litigation", "forwarded_to": "x"})
     petition.refresh_from_db()
     assert petition.status == S.SUBMITTED
 
@@ -391,7 +393,7 @@ def test_a_new_petition_with_the_same_facts_after_re_review_is_flagged_and_not_a
     with translation.override("en"), pytest.raises(Conflict) as refused:
         transition(again, "accept", actor=supervisor)
     assert petition.tracking_number in str(refused.value.message)
-    take_step(again, "not_accept", by=supervisor, note="重复信访", legal_channel="other")
+    transition(again, "not_accept", actor=supervisor, note="重复信访", data={"legal_channel": "other"})
     again.refresh_from_db()
     assert again.status == S.NOT_ACCEPTED
 
@@ -451,13 +453,13 @@ def test_removing_the_lead_agent_hands_the_case_to_the_other(petition, superviso
 
 def test_the_petitioner_rates_once_after_the_decision(petition, supervisor, citizen, other_citizen):
     with pytest.raises(Conflict):
-        rate_petition(petition, by=citizen, satisfaction="satisfied")
+        rate_petition(petition, actor=citizen, satisfaction="satisfied")
     answered(petition, supervisor)
     with pytest.raises(NotPermitted):
-        rate_petition(petition, by=other_citizen, satisfaction="satisfied")
-    rate_petition(petition, by=citizen, satisfaction="basically", comment="基本满意")
+        rate_petition(petition, actor=other_citizen, satisfaction="satisfied")
+    rate_petition(petition, actor=citizen, satisfaction="basically", comment="基本满意")
     with pytest.raises(Conflict):
-        rate_petition(petition, by=citizen, satisfaction="satisfied")
+        rate_petition(petition, actor=citizen, satisfaction="satisfied")
     petition.refresh_from_db()
     assert petition.satisfaction == "basically" and petition.rated_on is not None
 

@@ -111,11 +111,11 @@ def test_a_forged_tracking_number_is_a_404_in_the_api(client, supervisor):
 
 
 def _finish_without_assignment(petition, how, *, citizen, supervisor):
-    from petitions.services import take_step
+    from doumen_portal.casework.services import transition
 
     if how == "withdrawn":
-        return take_step(petition, "withdraw", by=citizen)
-    return take_step(petition, "not_accept", by=supervisor, note="属合同纠纷", legal_channel="litigation")
+        return transition(petition, "withdraw", actor=citizen)
+    return transition(petition, "not_accept", actor=supervisor, note="属合同纠纷", data={"legal_channel": "litigation"})
 
 
 @pytest.mark.parametrize("how", ["withdrawn", "not_accepted"])
@@ -149,9 +149,9 @@ def test_an_open_unassigned_petition_is_in_the_queue_on_the_portal_api_and_admin
 def test_the_agent_who_registered_an_unassigned_petition_still_sees_it_when_finished(
     client, petition, agent, other_agent
 ):
-    from petitions.services import take_step
+    from doumen_portal.casework.services import transition
 
-    take_step(petition, "not_accept", by=agent, note="属合同纠纷", legal_channel="litigation")
+    transition(petition, "not_accept", actor=agent, note="属合同纠纷", data={"legal_channel": "litigation"})
 
     assert petitions_visible_to(agent).filter(pk=petition.pk).exists()
     assert not petitions_visible_to(other_agent).filter(pk=petition.pk).exists()
