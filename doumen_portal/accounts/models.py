@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doumen_portal.casework.models import Case
+from doumen_portal.casework.models import Case, applicant_or_phone_constraint
 from doumen_portal.casework.workflow import APPLICANT, Clock, Step, Workflow
 
 from . import pii
@@ -180,6 +180,7 @@ class IdentityCorrectionRequest(Case):
         verbose_name_plural = _("identity correction requests")
         permissions = [("review_identitycorrectionrequest", _("Can review identity correction requests"))]
         indexes = [models.Index(fields=["status", "due_date"], name="accounts_idcorr_status_due")]
+        constraints = [applicant_or_phone_constraint("accounts_idcorr_applicant_or_phone")]
 
     def __str__(self):
         return self.reference

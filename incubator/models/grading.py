@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doumen_portal.casework.models import Case
+from doumen_portal.casework.models import Case, applicant_or_phone_constraint
 from doumen_portal.casework.workflow import Clock, Step, Workflow
 
 from .organizations import Grade
@@ -285,6 +285,7 @@ class GradingApplication(Case):
             models.Index(fields=["created_at", "id"], name="incubator_grading_created"),
             models.Index(fields=["applicant", "updated_at"], name="incubator_grading_applicant"),
         ]
+        constraints = [applicant_or_phone_constraint("incubator_grading_applicant_or_phone")]
 
     def __str__(self):
         return self.reference

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doumen_portal.casework.models import Case
+from doumen_portal.casework.models import Case, applicant_or_phone_constraint
 from doumen_portal.casework.workflow import Clock, Step, Workflow
 
 REVIEW = "incubator.review_incubationapplication"
@@ -171,6 +171,7 @@ class IncubationApplication(Case):
             models.Index(fields=["created_at", "id"], name="incubator_app_created"),
             models.Index(fields=["applicant", "updated_at"], name="incubator_app_applicant"),
         ]
+        constraints = [applicant_or_phone_constraint("incubator_app_applicant_or_phone")]
 
     def __str__(self):
         return self.reference
