@@ -8,8 +8,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,8 +18,10 @@ from doumen_portal.admin_mixins import LargeTableAdminMixin
 from doumen_portal.casework.admin import CaseAdminMixin, DeadlineFilter
 from doumen_portal.exceptions import PortalError
 
+from .forms import OnBehalfPetitionForm
 from .models import (
     ASSIGN,
+    FILE_ON_BEHALF,
     HANDLE,
     MAX_AGENTS,
     VIEW_STATISTICS,
@@ -143,6 +146,7 @@ class PetitionAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.ModelAdmin):
     readonly_fields = (
         "tracking_number",
         "applicant",
+        "filed_on_behalf",
         "status",
         "deadline",
         "repeat_of_link",
@@ -179,7 +183,7 @@ class PetitionAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/petitions/petition_change_list.html"
 
     def get_fields(self, request, obj=None):
-        return [*self.readonly_fields[:5], "agents", *self.readonly_fields[5:]]
+        return [*self.readonly_fields[:6], "agents", *self.readonly_fields[6:]]
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.has_perm(ASSIGN):
@@ -189,6 +193,22 @@ class PetitionAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("Agents"))
     def agents(self, obj):
         return ", ".join(str(link.agent) for link in obj.agent_links.select_related("agent")) or "—"
+
+    @admin.display(description=_("filed on the person's behalf"))
+    def filed_on_behalf(self, obj):
+        """Who a desk-filed petition is for (masked mobile and ID number), and who logged it."""
+        from doumen_portal.accounts.phones import mask_phone
+
+        if obj.filed_by_id is None:
+            return "—"
+        parts = [obj.filed_for_name, mask_phone(obj.filed_for_phone), obj.filed_for_id_masked, obj.filed_for_address]
+        text = " · ".join(part for part in parts if part)
+        claim = _("claimed by the person's account") if obj.applicant_id else _("not claimed yet")
+        return _("%(person)s (%(claim)s), logged by %(staff)s") % {
+            "person": text,
+            "claim": claim,
+            "staff": obj.filed_by,
+        }
 
     @admin.display(description=_("repeat of"))
     def repeat_flag(self, obj):
@@ -266,12 +286,62 @@ class PetitionAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
+                "on-behalf/",
+                self.admin_site.admin_view(self.on_behalf_view),
+                name="petitions_petition_on_behalf",
+            ),
+            path(
                 "statistics/",
                 self.admin_site.admin_view(self.statistics_view),
                 name="petitions_petition_statistics",
             ),
             *super().get_urls(),
         ]
+
+    def on_behalf_view(self, request):
+        """Log a walk-in or phone petition for a person without an account (``petitions.file_on_behalf``)."""
+        from .on_behalf import file_petition_on_behalf
+
+        if not request.user.has_perm(FILE_ON_BEHALF):
+            raise PermissionDenied
+        form = OnBehalfPetitionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                petition = file_petition_on_behalf(
+                    actor=request.user,
+                    name=data["name"],
+                    phone=data["phone"],
+                    id_number=data["id_number"],
+                    address=data["address"],
+                    subject=data["subject"],
+                    facts=data["facts"],
+                    request_text=data["request"],
+                    respondent=data["respondent"],
+                    town=data["town"],
+                    village=data["village"],
+                    involves_others=data["involves_others"],
+                    people_count=data["people_count"],
+                    submission_token=data["submission_token"],
+                    request=request,
+                )
+            except PortalError as error:
+                form.add_service_error(error)
+            else:
+                self.message_user(
+                    request,
+                    _("Petition %(number)s logged; the receipt was sent to the petitioner's mobile by SMS.")
+                    % {"number": petition.tracking_number},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:petitions_petition_change", args=[petition.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Log a petition on a person's behalf"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/petitions/on_behalf.html", context)
 
     def statistics_view(self, request):
         if not request.user.has_perm(VIEW_STATISTICS):

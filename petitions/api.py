@@ -14,7 +14,7 @@ from doumen_portal.casework.api import CaseStepsMixin, step_input_serializer
 from doumen_portal.pagination import LatestFirstCursorPagination
 from doumen_portal.places.models import Town, Village
 
-from .models import VIEW_STATISTICS, AgencyAuthorization, Consultation, Petition
+from .models import FILE_ON_BEHALF, VIEW_STATISTICS, AgencyAuthorization, Consultation, Petition
 from .selectors import petition_statistics, petitions_visible_to, search_petitions
 from .services import record_consultation, submit_petition
 
@@ -76,6 +76,26 @@ class PetitionSerializer(serializers.Serializer):
 PetitionTransitionSerializer = step_input_serializer(Petition, name="PetitionTransitionSerializer")
 
 
+class OnBehalfPetitionSerializer(serializers.Serializer):
+    """A walk-in or phone petition the station logs for a person without an account."""
+
+    name = serializers.CharField(max_length=50, help_text="The petitioner's full name.")
+    phone = serializers.CharField(max_length=20, help_text="The petitioner's mobile number (receipt and news by SMS).")
+    id_number = serializers.CharField(max_length=22, help_text="The petitioner's resident ID number.")
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    subject = serializers.CharField(max_length=100)
+    facts = serializers.CharField(max_length=5000)
+    request = serializers.CharField(max_length=2000)
+    respondent = serializers.CharField(max_length=100)
+    town = serializers.PrimaryKeyRelatedField(queryset=Town.objects.all())
+    village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all(), required=False, allow_null=True)
+    involves_others = serializers.BooleanField(default=False)
+    people_count = serializers.IntegerField(min_value=1, max_value=100000, default=1)
+    submission_token = serializers.UUIDField(
+        required=False, allow_null=True, help_text="Idempotency key: a retry returns the same petition."
+    )
+
+
 class StatisticsQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(
         required=False,
@@ -123,6 +143,39 @@ class PetitionViewSet(CaseStepsMixin, CreateInTransactionMixin, viewsets.ReadOnl
             submission_token=data.get("submission_token"),
             request=self.request,
         )
+
+    @extend_schema(request=OnBehalfPetitionSerializer, responses={201: PetitionSerializer})
+    @action(detail=False, methods=["post"], url_path="on-behalf")
+    def on_behalf(self, request):
+        """Log a walk-in or phone petition for a person without an account (staff with
+        ``petitions.file_on_behalf``); the receipt goes to the person's mobile by SMS."""
+        from .on_behalf import file_petition_on_behalf
+
+        if not request.user.has_perm(FILE_ON_BEHALF):
+            raise PermissionDenied()
+        data = OnBehalfPetitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        with transaction.atomic():  # the answer is read before the filing commits (doumen_portal.api_mixins)
+            petition = file_petition_on_behalf(
+                actor=request.user,
+                name=values["name"],
+                phone=values["phone"],
+                id_number=values["id_number"],
+                address=values["address"],
+                subject=values["subject"],
+                facts=values["facts"],
+                request_text=values["request"],
+                respondent=values["respondent"],
+                town=values["town"],
+                village=values.get("village"),
+                involves_others=values["involves_others"],
+                people_count=values["people_count"],
+                submission_token=values.get("submission_token"),
+                request=request,
+            )
+            answer = self.get_serializer(petition).data
+        return Response(answer, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PetitionTransitionSerializer, responses={200: PetitionSerializer})
     @action(detail=True, methods=["post"])

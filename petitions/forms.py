@@ -167,3 +167,114 @@ class LookupForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
+
+
+class OnBehalfPetitionForm(forms.Form):
+    """The station's desk logs a walk-in or phone petition for a person without an account: who they are, then
+    the petition's fields as on the citizen's form (checked the same way, by the form and by the service)."""
+
+    name = forms.CharField(label=_("Petitioner's full name"), max_length=50)
+    phone = forms.CharField(
+        label=_("Petitioner's mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        help_text=_("The receipt and every step go to this number by SMS until the person signs up with it."),
+    )
+    id_number = forms.CharField(
+        label=_("Petitioner's resident ID number"),
+        max_length=22,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Petitions are real-name: only an account verified with this number gets the petition."),
+    )
+    address = forms.CharField(label=_("Petitioner's address"), max_length=200, required=False)
+    subject = PetitionForm.base_fields["subject"]
+    facts = PetitionForm.base_fields["facts"]
+    request = forms.CharField(
+        label=_("What the petitioner asks for"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    respondent = PetitionForm.base_fields["respondent"]
+    town = PetitionForm.base_fields["town"]
+    village = PetitionForm.base_fields["village"]
+    involves_others = PetitionForm.base_fields["involves_others"]
+    people_count = forms.IntegerField(
+        label=_("Number of people involved"),
+        min_value=1,
+        max_value=100000,
+        initial=1,
+        help_text=_("Including the petitioner."),
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    # Where the service's refusals belong on this form, by their code.
+    ERROR_FIELDS = {
+        "name_required": "name",
+        "name_too_long": "name",
+        "invalid_phone": "phone",
+        "address_too_long": "address",
+        "id_number_required": "id_number",
+        "length": "id_number",
+        "format": "id_number",
+        "checksum": "id_number",
+        "birth_date": "id_number",
+        "region": "id_number",
+        "village_town": "village",
+        "people": "people_count",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())
+        town = self.data.get("town") if self.is_bound else self.initial.get("town")
+        if town and str(town).isdigit():
+            self.fields["village"].queryset = self.fields["village"].queryset.filter(town_id=int(town))
+
+    def clean_phone(self):
+        from doumen_portal.accounts.phones import to_e164
+
+        e164 = to_e164(self.cleaned_data["phone"])
+        if e164 is None:
+            raise ValidationError(
+                _("Enter the person's valid mobile number, for example 13800138000."), code="invalid_phone"
+            )
+        return e164
+
+    def clean_id_number(self):
+        from doumen_portal.accounts.idnumbers import validate_resident_id
+
+        return validate_resident_id(self.cleaned_data["id_number"])
+
+    def _not_blank(self, name):
+        value = (self.cleaned_data.get(name) or "").strip()
+        if not value:
+            raise ValidationError(_("This field cannot be blank."), code="blank")
+        return value
+
+    def clean_name(self):
+        return " ".join(self._not_blank("name").split())
+
+    def clean_subject(self):
+        return self._not_blank("subject")
+
+    def clean_facts(self):
+        return self._not_blank("facts")
+
+    def clean_request(self):
+        return self._not_blank("request")
+
+    def clean_respondent(self):
+        return self._not_blank("respondent")
+
+    def clean(self):
+        cleaned = super().clean()
+        town, village = cleaned.get("town"), cleaned.get("village")
+        if town and village and village.town_id != town.pk:
+            self.add_error("village", _("The village or community is not in the town chosen."))
+        if cleaned.get("involves_others") and (cleaned.get("people_count") or 0) < 2:
+            self.add_error("people_count", _("When others are involved, give the number of people (at least 2)."))
+        return cleaned
+
+    def add_service_error(self, error) -> None:
+        """Show a service's refusal (``PortalError``) next to the field it concerns."""
+        field = self.ERROR_FIELDS.get(error.code)
+        self.add_error(field if field in self.fields else None, error.message)

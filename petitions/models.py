@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.casework.effects import ACTOR, DEADLINE, TODAY, data
-from doumen_portal.casework.models import Case, Ratable
+from doumen_portal.casework.models import Case, Ratable, applicant_or_phone_constraint
 from doumen_portal.casework.workflow import APPLICANT, Clock, Step, Workflow
 
 from .steps import ExtensionForm, ForwardForm, IssueLetter, NotAcceptForm
@@ -34,6 +34,7 @@ ISSUE_OPINION = "petitions.issue_opinion"
 DECIDE_REVIEW = "petitions.decide_review"
 VIEW_ALL = "petitions.view_all_petitions"
 VIEW_STATISTICS = "petitions.view_petition_statistics"
+FILE_ON_BEHALF = "petitions.file_on_behalf"
 
 
 def _window_closed(issued_on: datetime.date | None, today: datetime.date) -> bool:
@@ -91,7 +92,12 @@ def _may_take(user, petition) -> bool:
 
 
 class Petition(Ratable, Case):
-    """A petition (信访事项) filed with the station by a real-name-verified citizen."""
+    """A petition (信访事项) filed with the station by a real-name-verified citizen, or logged by the station's
+    staff for a walk-in or phone petitioner (``filed_for_*``, with their resident ID number) until that person
+    claims it with a verified account."""
+
+    requires_real_name = True
+    on_behalf_by = FILE_ON_BEHALF
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Awaiting registration")
@@ -381,6 +387,7 @@ class Petition(Ratable, Case):
             ("decide_review", _("Can decide petition reviews and re-reviews")),
             ("view_all_petitions", _("Can see every petition")),
             ("view_petition_statistics", _("Can see petition statistics")),
+            ("file_on_behalf", _("Can file petitions on a person's behalf")),
         ]
         # Each list's filter and order: all petitions newest first (supervisors, API), by state, by town
         # and state with deadlines, an agent's cases, a citizen's own ("my petitions", "my affairs").
@@ -401,6 +408,7 @@ class Petition(Ratable, Case):
             models.UniqueConstraint(
                 fields=["applicant", "submission_token"], name="petitions_one_petition_per_submission"
             ),
+            applicant_or_phone_constraint("petitions_applicant_or_phone"),
         ]
 
     reference_prefix = TRACKING_PREFIX
@@ -411,6 +419,12 @@ class Petition(Ratable, Case):
 
     def get_absolute_url(self):
         return reverse("petitions:detail", args=[self.tracking_number])
+
+    def public_lookup_url(self) -> str:
+        """The logged-out progress lookup with the tracking number filled in (the number and phone find it)."""
+        from urllib.parse import urlencode
+
+        return f"{reverse('petitions:lookup')}?{urlencode({'number': self.tracking_number})}"
 
     @property
     def review_deadline(self) -> datetime.date | None:
@@ -428,9 +442,9 @@ class Petition(Ratable, Case):
     def transition_notifications(self, step, *, actor) -> list:
         # The applicant hears of every step staff take (the extension included, with its new deadline);
         # the assigned agents hear when the petitioner asks for a review or re-review or withdraws.
-        if actor is not None and actor.pk == self.applicant_id:
+        if actor is not None and self.applicant_id is not None and actor.pk == self.applicant_id:
             return [agent.agent for agent in self.agent_links.select_related("agent")]
-        return [self.applicant]
+        return [self.applicant]  # None until claimed: a text message to the number it was filed for
 
     @classmethod
     def visibility_extra(cls, user, units):

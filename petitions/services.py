@@ -168,6 +168,8 @@ def issue_petition_letter(petition, *, kind: str, note: str, issued_by):
             "note": note,
             "registration": petition.registration,
             "legal_channel": petition.get_legal_channel_display() if petition.legal_channel else "",
+            # A petition filed at the desk is addressed to the person named there until they claim it.
+            "salutation": petition.filed_for_name if petition.applicant_id is None else "",
         },
         title=letter_title(petition, kind),
         owner=petition,

@@ -81,6 +81,8 @@ class AccountAdapter(DefaultAccountAdapter):
         user.phone_verified = verified
         if user.pk:  # during sign-up allauth may call this before the user is saved
             user.save(update_fields=["phone", "phone_verified"])
+            if verified:
+                self._claim_cases(user)
 
     def get_phone(self, user):
         if not user.phone:
@@ -91,6 +93,20 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.phone == phone:
             user.phone_verified = True
             user.save(update_fields=["phone_verified"])
+            # The number is the person's now (they typed the SMS code): cases filed for it at a desk are theirs.
+            self._claim_cases(user)
+
+    def login(self, request, user):
+        super().login(request, user)
+        # Also at every login with a confirmed number (by code or password): cases filed for that number since
+        # the last visit join the account. Nothing happens when there are none, or they were claimed before.
+        if user.phone and user.phone_verified:
+            self._claim_cases(user, request=request)
+
+    def _claim_cases(self, user, *, request=None) -> None:
+        from doumen_portal.casework.services import claim_cases
+
+        claim_cases(user, request=request or getattr(self, "request", None))
 
     def get_user_by_phone(self, phone: str):
         # The login form hands over the number as typed ("13800138000"): normalise it here too.

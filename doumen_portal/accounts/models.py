@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doumen_portal.casework.models import Case
+from doumen_portal.casework.models import Case, applicant_or_phone_constraint
 from doumen_portal.casework.workflow import APPLICANT, Clock, Step, Workflow
 
 from . import pii
@@ -209,6 +209,7 @@ class IdentityCorrectionRequest(Case):
             models.Index(fields=["unit", "status", "due_date"], name="accounts_idcorr_unit_due"),
             models.Index(fields=["unit", "created_at"], name="accounts_idcorr_unit_new"),
         ]
+        constraints = [applicant_or_phone_constraint("accounts_idcorr_applicant_or_phone")]
 
     reference_prefix = "SM"  # ``casework.references``: SM2026-000123-7K
 

@@ -51,6 +51,7 @@ _PETITION_AGENT = [
     "petitions.add_consultation",
     "petitions.view_worklogentry",
     "petitions.add_worklogentry",
+    "petitions.file_on_behalf",
 ]
 _PETITION_SUPERVISOR = _PETITION_AGENT + [
     "petitions.assign_petition",

@@ -37,6 +37,10 @@ def verify_real_name(user, *, real_name: str, id_number: str):
         raise Conflict(DUPLICATE_ID_MESSAGE, code="duplicate_id") from None
     for field in locked.IDENTITY_FIELDS:
         setattr(user, field, getattr(locked, field))
+    # Petitions a desk filed for this person (their confirmed mobile and this ID number) are theirs now.
+    from doumen_portal.casework.services import claim_cases
+
+    claim_cases(user)
     return user
 
 
@@ -123,6 +127,8 @@ def issue_correction_notice(correction, *, approved: bool, note: str, issued_by)
 
 def apply_identity_correction(correction) -> None:
     """Write the approved name and number on the account (inside the approving transaction)."""
+    if correction.applicant_id is None:
+        raise Conflict(_("This request has no account to correct yet."), code="unclaimed")
     User = get_user_model()
     person = User.objects.select_for_update().get(pk=correction.applicant_id)
     if User.objects.filter(id_number_digest=correction.id_number_digest).exclude(pk=person.pk).exists():

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,18 +26,69 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days))
 
 
+def applicant_or_phone_constraint(name: str) -> models.CheckConstraint:
+    """Every case has someone to answer to: its applicant's account, or the mobile number of the person it
+    was filed for (until they claim it). Each concrete case model puts this in its ``Meta.constraints``."""
+    return models.CheckConstraint(condition=Q(applicant__isnull=False) | ~Q(filed_for_phone=""), name=name)
+
+
 class Case(models.Model):
     """Abstract base of every workflow object (petition, application, request, bid...).
 
     Subclasses define ``Status`` (TextChoices), a ``status`` field with those choices and a ``workflow``
     (``casework.workflow.Workflow``). Only ``casework.services`` changes status, deadline and assignee.
+
+    A case filed by staff on someone's behalf (a walk-in or a phone call) has no applicant until that person
+    claims it (``casework.services.claim_cases``): it names them in the ``filed_for_*`` fields and who filed
+    it in ``filed_by``. Each concrete model adds ``applicant_or_phone_constraint`` to its constraints.
     """
+
+    # Case types whose applicant must be real-name verified: a case filed on someone's behalf records their
+    # resident ID number, and only an account verified with that number claims it.
+    requires_real_name = False
+    # The permission staff need to file this kind of case on someone's behalf (None: it is not done).
+    on_behalf_by: str | None = None
 
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="%(app_label)s_%(class)s_filed",
         verbose_name=_("applicant"),
+        help_text=_("Empty for a case filed on someone's behalf until they claim it with their mobile number."),
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("filed on the person's behalf by"),
+    )
+    # The filed_for_* columns default to "" in the database too, so rows written by raw SQL (bulk loads, the
+    # benchmarks) need not name them.
+    filed_for_name = models.CharField(
+        _("filed for (name)"), max_length=50, blank=True, default="", db_default="", editable=False
+    )
+    # Looked up when a person confirms this number with an SMS code (``claim_cases``).
+    filed_for_phone = models.CharField(
+        _("filed for (mobile phone)"),
+        max_length=16,
+        blank=True,
+        default="",
+        db_default="",
+        db_index=True,
+        editable=False,
+    )
+    filed_for_address = models.CharField(
+        _("filed for (address)"), max_length=200, blank=True, default="", db_default="", editable=False
+    )
+    filed_for_id_ciphertext = models.TextField(blank=True, default="", db_default="", editable=False)
+    filed_for_id_digest = models.CharField(max_length=64, blank=True, default="", db_default="", editable=False)
+    filed_for_id_masked = models.CharField(
+        _("filed for (resident ID number)"), max_length=18, blank=True, default="", db_default="", editable=False
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -102,10 +154,21 @@ class Case(models.Model):
     def is_overdue(self) -> bool:
         return self.due_date is not None and self.due_date < timezone.localdate()
 
+    @property
+    def is_unclaimed(self) -> bool:
+        """Filed on someone's behalf and not yet claimed by their account."""
+        return self.applicant_id is None
+
+    def public_lookup_url(self) -> str:
+        """Where a person without an account follows the case (the SMS link of an unclaimed case); case
+        models with a public lookup override this. By default, the portal's address."""
+        return "/"
+
     def transition_notifications(self, step, *, actor) -> list:
         """Who is told about a step (in their language, through the outbox): by default the applicant,
-        unless they took the step themselves. Case models override this to tell others too."""
-        if actor is not None and actor.pk == self.applicant_id:
+        unless they took the step themselves. Case models override this to tell others too. ``None`` stands
+        for the person an unclaimed case was filed for (``notify_case_update`` texts their mobile number)."""
+        if actor is not None and self.applicant_id is not None and actor.pk == self.applicant_id:
             return []
         return [self.applicant]
 
@@ -217,6 +280,8 @@ class CaseHistory(models.Model):
             return str(_("Referred to another unit"))
         if self.action == "create":
             return str(_("Draft started"))
+        if self.action == "claim":
+            return str(_("Added to the person's account"))
         workflow = getattr(self._case_model, "workflow", None)
         step = workflow.step(self.action) if workflow is not None else None
         return str(step.label) if step is not None and step.label else self.action

@@ -8,6 +8,7 @@ BUILT_IN_LABELS = {
     "assign": _("Assigned to a handler"),
     "refer": _("Referred to another unit"),
     "recount_deadline": _("Deadline counted again with the confirmed public holidays"),
+    "claim": _("Added to your account"),
 }
 
 
@@ -25,6 +26,9 @@ def timeline_of(case) -> list[CaseHistory]:
     for row in rows:
         step = workflow.step(row.action)
         row.label = step.label if step else BUILT_IN_LABELS.get(row.action, row.action)
+        if row.action == "submit" and case.filed_by_id is not None:
+            # The station's practice: the person sees that the service desk filed it, not which staff member.
+            row.label = _("Filed on your behalf by the service desk")
         # Who handles a case is internal to the service; the applicant sees that it was assigned.
         row.public_note = "" if row.action == "assign" else row.note
     return rows

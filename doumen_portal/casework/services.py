@@ -307,6 +307,7 @@ def open_case(
     action: str = "submit",
     receipt: bool = True,
     on_commit=None,
+    prepared=None,
 ):
     """File a new case of ``model`` for ``applicant`` (``actor`` files it: the applicant, or staff for them).
 
@@ -314,13 +315,17 @@ def open_case(
     (``model.reference_prefix`` into ``model.reference_field``), set its handling ``unit`` when given, start the
     workflow's opening clock, save, write the first history row (``action``: "submit", or "create" for a
     draft) with its audit entry, and send the applicant the receipt (``receipt``; drafts need none).
-    ``on_commit(case)`` runs once the filing is committed. Returns the saved case.
+    ``on_commit(case)`` runs once the filing is committed. ``prepared`` is an unsaved case the caller has
+    already filled (a case filed on someone's behalf, see ``file_on_behalf``); ``values`` are set on it.
+    Returns the saved case.
     """
     from .references import next_reference
 
     today = timezone.localdate()
     with transaction.atomic():
-        case = model(applicant=applicant, **values)
+        case = prepared if prepared is not None else model(applicant=applicant)
+        for name, value in values.items():
+            setattr(case, name, value)
         setattr(case, model.reference_field, next_reference(model.reference_prefix, year=today.year))
         if unit is not None:
             case.unit = unit
@@ -370,26 +375,156 @@ def rate_case(case, *, actor, satisfaction: str, comment: str = "", request=None
 
 
 def notify_case_update(case, *, recipient, note: str = "") -> None:
-    """Tell ``recipient`` the case's new status, in their own language (labels stay lazy until rendered)."""
+    """Tell ``recipient`` the case's new status, in their own language (labels stay lazy until rendered).
+
+    ``recipient=None`` stands for the person an unclaimed case was filed for: they have no account, so they
+    get a text message at the number staff recorded, in the portal's language, with the public lookup link.
+    Nothing goes to anyone's inbox then.
+    """
     from django.conf import settings
 
+    from doumen_portal.notifications.services import notify, notify_phone
+
+    context = {
+        "case_type": type(case)._meta.verbose_name,
+        "reference": str(case),
+        "status": type(case).Status(case.status).label,
+        "note": note,
+        "due_date": case.due_date,
+        "due_date_provisional": case.due_date_provisional,
+    }
+    if recipient is None:
+        if case.is_unclaimed and case.filed_for_phone:
+            link = settings.PORTAL_URL.rstrip("/") + case.public_lookup_url()
+            notify_phone(case.filed_for_phone, kind="case_update", context={**context, "link": link})
+        return
+    url = case.get_absolute_url()
+    notify(recipient, kind="case_update", context={**context, "link": settings.PORTAL_URL.rstrip("/") + url}, url=url)
+
+
+# ---------------------------------------------------------------- filed on someone's behalf
+
+
+def file_on_behalf(case, *, actor, name: str, phone: str, address: str = "", id_number: str = ""):
+    """Make an unsaved ``case`` one that staff (``actor``) file for a person without an account: check the
+    actor's permission (the model's ``on_behalf_by``) and the person's name, mobile number and, for a case
+    type that requires real names, resident ID number; record them and who filed it. The caller saves the
+    case and records its creation (``record_creation``), whose receipt then goes by SMS to that number.
+
+    Raises ``NotPermitted`` or ``InvalidInput`` (translated); the case is not changed then.
+    """
+    from django.core.exceptions import ValidationError
+
+    from doumen_portal.accounts import pii
+    from doumen_portal.accounts.idnumbers import mask_resident_id, validate_resident_id
+    from doumen_portal.accounts.phones import to_e164
+
+    model = type(case)
+    permission = getattr(model, "on_behalf_by", None)
+    if not (
+        permission
+        and actor is not None
+        and actor.is_authenticated
+        and actor.is_active
+        and actor.is_staff
+        and actor.has_perm(permission)
+    ):
+        raise NotPermitted(_("You may not file cases on someone's behalf."), code="not_permitted")
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidInput(_("Give the name of the person the case is filed for."), code="name_required")
+    if len(name) > 50:
+        raise InvalidInput(_("A name has at most 50 characters."), code="name_too_long")
+    e164 = to_e164(phone or "")
+    if e164 is None:
+        raise InvalidInput(_("Enter the person's valid mobile number, for example 13800138000."), code="invalid_phone")
+    address = " ".join((address or "").split())
+    if len(address) > 200:
+        raise InvalidInput(_("An address has at most 200 characters."), code="address_too_long")
+    id_fields = {}
+    if model.requires_real_name:
+        if not (id_number or "").strip():
+            raise InvalidInput(
+                _("Give the person's resident ID number: this kind of case is filed under a real name."),
+                code="id_number_required",
+            )
+        try:
+            number = validate_resident_id(id_number)
+        except ValidationError as error:
+            raise InvalidInput(error.messages[0], code=error.code or "invalid_id_number") from None
+        id_fields = {
+            "filed_for_id_ciphertext": pii.encrypt(number),
+            "filed_for_id_digest": pii.keyed_digest(number),
+            "filed_for_id_masked": mask_resident_id(number),
+        }
+    case.applicant = None
+    case.filed_by = actor
+    case.filed_for_name = name
+    case.filed_for_phone = e164
+    case.filed_for_address = address
+    for field, value in id_fields.items():
+        setattr(case, field, value)
+    return case
+
+
+def claimable_cases(model, user):
+    """``model``'s unclaimed cases ``user`` may claim: filed for the mobile number they confirmed with an SMS
+    code and, for a case type that requires real names, for the resident ID number their account is
+    verified with (an account not verified yet gets none of those)."""
+    if not (user.is_authenticated and user.is_active and user.phone and user.phone_verified):
+        return model.objects.none()
+    cases = model.objects.filter(applicant__isnull=True, filed_for_phone=user.phone)
+    if model.requires_real_name:
+        if not (user.is_real_name_verified and user.id_number_digest):
+            return model.objects.none()
+        cases = cases.filter(filed_for_id_digest=user.id_number_digest)
+    return cases
+
+
+def claim_cases(actor, *, request=None) -> list:
+    """Attach to ``actor``'s account every case filed on their behalf that they may claim (see
+    ``claimable_cases``): each becomes theirs (``applicant``), with a history row ("claim") and an audit
+    entry, and the person is told in their inbox. Called when a phone is confirmed with an SMS code, at
+    each login with a confirmed phone, and after real-name verification; safe to call any number of times
+    (a claimed case is no longer unclaimed). Returns the cases claimed now.
+    """
+    from django.urls import reverse
+
+    from doumen_portal.documents.models import Document
     from doumen_portal.notifications.services import notify
 
-    url = case.get_absolute_url()
-    notify(
-        recipient,
-        kind="case_update",
-        context={
-            "case_type": type(case)._meta.verbose_name,
-            "reference": str(case),
-            "status": type(case).Status(case.status).label,
-            "note": note,
-            "due_date": case.due_date,
-            "due_date_provisional": case.due_date_provisional,
-            "link": settings.PORTAL_URL.rstrip("/") + url,
-        },
-        url=url,
-    )
+    from .registry import case_models
+
+    claimed = []
+    with transaction.atomic():
+        for model in case_models:
+            cases = claimable_cases(model, actor).select_for_update().order_by("pk")
+            for case in cases:
+                case.applicant = actor
+                case.save(update_fields=["applicant", "updated_at"])
+                _record(
+                    case,
+                    action="claim",
+                    actor=actor,
+                    from_status=case.status,
+                    note=str(_("Filed on your behalf at the service desk; added to your account.")),
+                    request=request,
+                )
+                # Letters issued while the case had no account are the person's own from now on.
+                Document.objects.filter(
+                    owner_type=ContentType.objects.get_for_model(model), owner_id=case.pk, recipient__isnull=True
+                ).update(recipient=actor)
+                claimed.append(case)
+        if claimed:
+            url = reverse("my_affairs")
+            notify(
+                actor,
+                kind="cases_claimed",
+                context={"cases": [(type(case)._meta.verbose_name, str(case)) for case in claimed]},
+                url=url,
+                channels=("inbox",),
+            )
+    return claimed
 
 
 def _record(case, *, action, actor, from_status, note, request, terms: dict | None = None):

@@ -155,7 +155,8 @@ def _rule_permits(rule: Permission, user, case) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if rule == APPLICANT:
-        return case.applicant_id == user.pk
+        # A case filed on someone's behalf has no applicant until claimed: nobody acts as its applicant.
+        return case.applicant_id is not None and case.applicant_id == user.pk
     if rule == ASSIGNEE:
         return case.assignee_id == user.pk
     if callable(rule):

@@ -76,9 +76,12 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("Failed")
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # Empty for a text message to a number without an account (a case filed on someone's behalf).
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="outbox_messages",
         verbose_name=_("recipient"),
     )

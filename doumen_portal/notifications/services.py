@@ -122,6 +122,20 @@ def notify(
     return notification
 
 
+def notify_phone(phone: str, *, kind: str, context: dict | None = None, language: str = "") -> OutboxMessage:
+    """Text a mobile number that has no account behind it (the person a case was filed for), in
+    ``language`` or the portal's default language: only the kind's ``sms.txt``, through the outbox like
+    every message (written in the caller's transaction, delivered after commit)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        body = _render(f"notifications/{kind}/sms.txt", {**(context or {}), "recipient": None, "url": ""})
+    with transaction.atomic():
+        message = OutboxMessage.objects.create(
+            channel=OutboxMessage.Channel.SMS, recipient=None, to_address=phone, body=body
+        )
+        enqueue_delivery_on_commit([message.pk])
+    return message
+
+
 def notify_many(messages, *, kind: str, channels=CHANNELS) -> int:
     """``notify`` for many people in a fixed number of queries: ``messages`` is a list of
     ``(recipient, context, url)``. For daily jobs that tell many people at once (deadline reminders).

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doumen_portal.casework.models import Case, Ratable
+from doumen_portal.casework.models import Case, Ratable, applicant_or_phone_constraint
 from doumen_portal.casework.workflow import Clock, Step, Workflow
 
 from .organizations import Grade
@@ -319,6 +319,7 @@ class GradingApplication(Ratable, Case):
             models.Index(fields=["unit", "status", "due_date"], name="incubator_grade_unit_due"),
             models.Index(fields=["unit", "created_at"], name="incubator_grade_unit_new"),
         ]
+        constraints = [applicant_or_phone_constraint("incubator_grading_applicant_or_phone")]
 
     reference_prefix = "PG"  # ``casework.references``: PG2026-000123-7K
 

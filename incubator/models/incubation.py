@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doumen_portal.casework.models import Case, Ratable
+from doumen_portal.casework.models import Case, Ratable, applicant_or_phone_constraint
 from doumen_portal.casework.workflow import Clock, Step, Workflow
 
 REVIEW = "incubator.review_incubationapplication"
@@ -196,6 +196,7 @@ class IncubationApplication(Ratable, Case):
             models.Index(fields=["unit", "status", "due_date"], name="incubator_app_unit_due"),
             models.Index(fields=["unit", "created_at"], name="incubator_app_unit_new"),
         ]
+        constraints = [applicant_or_phone_constraint("incubator_app_applicant_or_phone")]
 
     reference_prefix = "FH"  # ``casework.references``: FH2026-000123-7K
 
