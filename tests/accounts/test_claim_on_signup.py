@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from doumen_portal.accounts.models import IdentityCorrectionRequest, User
 from doumen_portal.accounts.roles import Role
-from doumen_portal.accounts.services import new_reference
 from doumen_portal.casework.models import CaseHistory
+from doumen_portal.casework.references import next_reference
 from doumen_portal.notifications.models import Notification
 from tests.factories import StaffFactory, UserFactory
 
@@ -22,7 +22,7 @@ PHONE = "+8613912345678"
 def filed_for_number(db):
     """A case the desk logged for the number (a case type claimed on the confirmed phone alone)."""
     return IdentityCorrectionRequest.objects.create(
-        reference=new_reference("SM"),
+        reference=next_reference("SM"),
         corrected_name="李明华",
         reason="户籍信息更正",
         filed_by=StaffFactory(roles=[Role.SYSTEM_ADMIN]),

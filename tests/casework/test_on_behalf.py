@@ -8,8 +8,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from doumen_portal.accounts.models import IdentityCorrectionRequest
-from doumen_portal.accounts.services import new_reference
 from doumen_portal.casework.models import CaseHistory
+from doumen_portal.casework.references import next_reference
 from doumen_portal.casework.selectors import timeline_of
 from doumen_portal.casework.services import claim_cases, file_on_behalf, transition
 from doumen_portal.exceptions import NotPermitted
@@ -25,7 +25,7 @@ PHONE = "+8613912340001"
 def unclaimed(reviewer):
     """A request the desk logged for a person without an account (as the social-work and enterprise apps will)."""
     return IdentityCorrectionRequest.objects.create(
-        reference=new_reference("SM"),
+        reference=next_reference("SM"),
         corrected_name="李明华",
         reason="户籍信息更正",
         filed_by=reviewer,
@@ -41,12 +41,12 @@ def history(case, action):
 def test_a_case_needs_an_applicant_or_the_phone_it_was_filed_for(reviewer):
     with pytest.raises(IntegrityError), transaction.atomic():
         IdentityCorrectionRequest.objects.create(
-            reference=new_reference("SM"), corrected_name="李明华", reason="更正", filed_by=reviewer
+            reference=next_reference("SM"), corrected_name="李明华", reason="更正", filed_by=reviewer
         )
 
 
 def test_a_case_type_without_an_on_behalf_permission_cannot_be_filed_on_behalf(reviewer):
-    case = IdentityCorrectionRequest(reference=new_reference("SM"), corrected_name="李明华", reason="更正")
+    case = IdentityCorrectionRequest(reference=next_reference("SM"), corrected_name="李明华", reason="更正")
 
     with pytest.raises(NotPermitted):
         file_on_behalf(case, actor=reviewer, name="李明华", phone="13912340001")
