@@ -236,7 +236,7 @@ def test_after_the_claim_the_person_asks_for_review_and_rates(log_petition, agen
     transition(petition, "request_review", actor=person, note="路灯仍未修好。")
     transition(petition, "decide_review", actor=supervisor, note="维持原处理意见。")
     transition(petition, "accept_outcome", actor=person)
-    rate_petition(petition, by=person, satisfaction="basically")
+    rate_petition(petition, actor=person, satisfaction="basically")
 
     petition.refresh_from_db()
     assert (petition.status, petition.satisfaction) == ("closed", "basically")
