@@ -374,6 +374,14 @@ def generate_people() -> None:
         WHERE u.username LIKE '{PREFIX}agent%' AND g.name = '信访代理员'
         """,
     )
+    run(
+        "agents' unit",
+        f"""
+        INSERT INTO units_membership (role, active, created_at, unit_id, user_id)
+        SELECT 'worker', true, now(), un.id, u.id FROM accounts_user u, units_unit un
+        WHERE u.username LIKE '{PREFIX}agent%' AND un.code = 'petition-station'
+        """,
+    )
 
 
 def generate_petitions() -> None:
@@ -412,7 +420,7 @@ def generate_petitions() -> None:
             registration_note, legal_channel, forwarded_to, handling_due_date, extension_reason, opinion,
             opinion_issued_on, review_opinion, review_issued_on, rereview_opinion, rereview_issued_on,
             satisfaction, satisfaction_comment, rated_on, due_date, due_date_provisional, applicant_id, assignee_id,
-            town_id)
+            town_id, unit_id)
         SELECT filed, least(now(), filed + interval '40 days' * (status NOT IN {unregistered})::int), status,
             'XF' || extract(year FROM filed)::int || '-' || lpad(seq::text, 6, '0') || '-'
                 || substr('23456789ABCDEFGHJKLMNPQRSTUVWXYZ', 1 + i % 32, 1)
@@ -452,7 +460,8 @@ def generate_petitions() -> None:
                 ELSE {first_citizen} + (i::bigint * 7919) % {CITIZENS} END,
             CASE WHEN status IN ('submitted', 'withdrawn', 'not_accepted', 'forwarded') AND i % 3 <> 0 THEN NULL
                 ELSE {first_agent} + i % {AGENTS} END,
-            ({towns})[1 + i % {len(towns.split(","))}]
+            ({towns})[1 + i % {len(towns.split(","))}],
+            (SELECT id FROM units_unit WHERE code = 'petition-station')
         FROM stated
         """,
     )
@@ -563,12 +572,13 @@ def generate_organizations() -> None:
             label,
             f"""
             INSERT INTO {table} (created_at, updated_at, status, reference, organization_name, {extra_columns},
-                applicant_id, assignee_id, organization_id, due_date, due_date_provisional)
+                applicant_id, assignee_id, organization_id, due_date, due_date_provisional, unit_id)
             SELECT now() - (o.id % 1000) * interval '1 day', now() - (o.id % 300) * interval '1 day',
                 ({states_sql})[1 + o.id % {len(states)}],
                 '{prefix}' || (2021 + o.id % 6) || '-' || upper(substr(md5('{prefix}' || o.id), 1, 8)),
                 o.name, {extra_values}, r.user_id, CASE WHEN o.id % 2 = 0 THEN {staff} END, o.id,
-                CASE WHEN o.id % {len(states)} < 3 THEN current_date + (o.id % 20)::int - 5 END, false
+                CASE WHEN o.id % {len(states)} < 3 THEN current_date + (o.id % 20)::int - 5 END, false,
+                (SELECT id FROM units_unit WHERE code = 'incubation-base')
             FROM incubator_organization o JOIN incubator_representative r ON r.organization_id = o.id
             ORDER BY o.id LIMIT {count}
             """,

@@ -354,7 +354,7 @@ class PetitionAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": _("Petition agency statistics %(year)d") % {"year": year},
-            "stats": petition_statistics(year),
+            "stats": petition_statistics(year, viewer=request.user),
             "year": year,
             "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
             "opts": self.model._meta,

@@ -190,7 +190,8 @@ class PetitionViewSet(CaseStepsMixin, CreateInTransactionMixin, viewsets.ReadOnl
             raise PermissionDenied()
         query = StatisticsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return Response(petition_statistics(query.validated_data.get("year") or timezone.localdate().year))
+        year = query.validated_data.get("year") or timezone.localdate().year
+        return Response(petition_statistics(year, viewer=request.user))
 
 
 class ConsultationSerializer(serializers.ModelSerializer):

@@ -19,11 +19,12 @@ from doumen_portal.notifications.models import Notification
 from doumen_portal.notifications.selectors import notifications_for
 from doumen_portal.pagination import LatestFirstCursorPagination, NameCursorPagination
 from doumen_portal.places.models import Town
+from doumen_portal.units.defaults import PETITION_STATION, default_unit
 from incubator import selectors as incubator_selectors
 from incubator.models import Organization
 from petitions.models import Petition
 from petitions.selectors import petitions_of, petitions_visible_to, search_petitions
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory, make_unit
 
 pytestmark = [
     pytest.mark.django_db,
@@ -38,7 +39,7 @@ LARGE = {"petitions_petition", "incubator_organization", "notifications_notifica
 SORT_LIMIT = 5_000  # a sort of more rows than this is a sort of the table, not of one person's rows
 
 
-def fill(people: list, town: Town) -> None:
+def fill(people: list, town: Town, units: list) -> None:
     first, count = people[0].pk, len(people)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -47,14 +48,15 @@ def fill(people: list, town: Town) -> None:
                 request, respondent, involves_others, people_count, contact_phone, facts_digest, registration,
                 registration_note, legal_channel, forwarded_to, extension_reason, opinion, review_opinion,
                 rereview_opinion, satisfaction, satisfaction_comment, due_date, due_date_provisional, applicant_id,
-                assignee_id, town_id)
+                assignee_id, town_id, unit_id)
             SELECT now() - i * interval '5 minutes', now() - i * interval '4 minutes',
                 (ARRAY['submitted','accepted','answered','closed','closed','closed'])[1 + i % 6],
                 'XF' || (2026 - i / 100000) || '-' || lpad((i % 100000)::text, 6, '0') || '-AB',
                 (ARRAY['征地补偿款未按时发放','拖欠农民工工资','道路施工噪音扰民','低保资格认定有异议'])[1 + i % 4],
                 '事实', '请求', (ARRAY['斗门区民政局','井岸镇人民政府'])[1 + i % 2], false, 1, '+8613800000000',
                 md5(i::text), '', '', '', '', '', '', '', '', '', '',
-                current_date + (i % 60), false, {first} + i % {count}, NULL, {town.pk}
+                current_date + (i % 60), false, {first} + i % {count}, NULL, {town.pk},
+                CASE WHEN i % 10 = 0 THEN {units[1].pk} ELSE {units[0].pk} END
             FROM generate_series(1, {PETITIONS}) AS i
             """
         )
@@ -123,7 +125,7 @@ def changelist_queryset(model, user, query: dict | None = None):
 def people(db):
     users = [UserFactory(username=f"plan{i}") for i in range(50)]
     town = Town.objects.get_or_create(code="jingan", defaults={"name": "井岸镇"})[0]
-    fill(users, town)
+    fill(users, town, [default_unit(PETITION_STATION), make_unit("plan-station", kind="petition_station")])
     return users
 
 
@@ -131,6 +133,7 @@ def test_main_lists_use_indexes_at_a_realistic_size(people):
     citizen = people[0]
     superuser = get_user_model().objects.create_superuser("plan-admin", password="x")
     everything = petitions_visible_to(superuser)
+    supervisor = StaffFactory(username="plan-supervisor", roles=["信访代理站站长"])
     lists = {
         "API petitions, newest first": everything.order_by(*LatestFirstCursorPagination.ordering)[:21],
         "API petitions, tracking number prefix": search_petitions(everything, "XF2025-0001").order_by(
@@ -150,6 +153,11 @@ def test_main_lists_use_indexes_at_a_realistic_size(people):
         "admin audit log": changelist_queryset(AuditEntry, superuser),
         "admin audit log by object": changelist_queryset(AuditEntry, superuser, {"q": "XF2025-00012"}),
         "admin notifications": changelist_queryset(Notification, superuser),
+        # A unit's supervisor: their unit's petitions (nine in ten of them here), by the unit indexes.
+        "unit supervisor's petitions": petitions_visible_to(supervisor).order_by(*LatestFirstCursorPagination.ordering)[
+            :21
+        ],
+        "admin petitions of a unit by state": changelist_queryset(Petition, supervisor, {"status__exact": "accepted"}),
     }
 
     problems = {name: found for name, queryset in lists.items() if (found := problems_in(queryset))}

@@ -143,3 +143,14 @@ def test_a_supervisor_of_another_station_is_not_reminded(supervisor_a, superviso
 
     reminded = set(Notification.objects.filter(kind="case_deadline").values_list("recipient__username", flat=True))
     assert reminded == {"boss_b"}
+
+
+def test_a_stations_statistics_count_only_its_own_petitions(supervisor_a, supervisor_b, leader, petition_a, petition_b):
+    from django.utils import timezone
+
+    from petitions.selectors import petition_statistics
+
+    year = timezone.localdate().year
+    assert petition_statistics(year, viewer=supervisor_a)["petitions_received"] == 1
+    assert petition_statistics(year, viewer=supervisor_b)["petitions_received"] == 1
+    assert petition_statistics(year, viewer=leader)["petitions_received"] == 2
