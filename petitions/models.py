@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doumen_portal.casework import calendar
 from doumen_portal.casework.models import Case
 from doumen_portal.casework.workflow import APPLICANT, Clock, Step, Workflow
 
@@ -32,8 +33,14 @@ VIEW_ALL = "petitions.view_all_petitions"
 VIEW_STATISTICS = "petitions.view_petition_statistics"
 
 
+def appeal_window_end(issued_on: datetime.date) -> datetime.date:
+    """The last day to ask for a review or re-review of an opinion issued on ``issued_on``: a calendar-day
+    period, which ends on the next working day when it would end on a public holiday or a rest day."""
+    return calendar.add_calendar_days(issued_on, APPEAL_WINDOW_DAYS)
+
+
 def _window_closed(issued_on: datetime.date | None, today: datetime.date) -> bool:
-    return issued_on is None or today > issued_on + datetime.timedelta(days=APPEAL_WINDOW_DAYS)
+    return issued_on is None or today > appeal_window_end(issued_on)
 
 
 def _review_window_guard(petition) -> str | None:
@@ -367,13 +374,13 @@ class Petition(Case):
         """The last day to ask for a review, once the handling opinion is issued."""
         if self.opinion_issued_on is None:
             return None
-        return self.opinion_issued_on + datetime.timedelta(days=APPEAL_WINDOW_DAYS)
+        return appeal_window_end(self.opinion_issued_on)
 
     @property
     def rereview_deadline(self) -> datetime.date | None:
         if self.review_issued_on is None:
             return None
-        return self.review_issued_on + datetime.timedelta(days=APPEAL_WINDOW_DAYS)
+        return appeal_window_end(self.review_issued_on)
 
     @property
     def can_be_rated(self) -> bool:
