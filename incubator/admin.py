@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from doumen_portal.admin_mixins import LargeTableAdminMixin, ViewOnlyAdminMixin
+from doumen_portal.admin_mixins import LargeTableAdminMixin, ViewOnlyAdminMixin, WorkflowOwnedFieldsAdminMixin
 from doumen_portal.audit.services import log_action
 from doumen_portal.casework.admin import CaseAdminMixin, DeadlineFilter
 from doumen_portal.exceptions import PortalError
@@ -56,7 +56,7 @@ class PenaltyInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(WorkflowOwnedFieldsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("name", "org_type", "town", "status", "grade", "grade_valid_until", "credit_code")
     list_filter = ("org_type", "status", "grade", "town")
     search_fields = ("name", "credit_code")
@@ -93,9 +93,10 @@ class IncubationApplicationAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.Mod
 
     def get_readonly_fields(self, request, obj=None):
         # The term is printed in the agreement: fixed once the application is accepted.
+        readonly = super().get_readonly_fields(request, obj)
         if obj is not None and obj.starts_on is not None:
-            return (*self.readonly_fields, "term_months")
-        return self.readonly_fields
+            return (*readonly, "term_months")
+        return readonly
 
     def has_add_permission(self, request):
         return False

@@ -128,6 +128,29 @@ class Petition(Case):
     RATABLE = (Status.NOT_ACCEPTED, Status.FORWARDED, Status.ANSWERED, Status.REVIEWED, Status.FINAL, Status.CLOSED)
     # No step leaves these: the case is over. Finished petitions leave the agents' unassigned queue.
     FINISHED = (Status.NOT_ACCEPTED, Status.FORWARDED, Status.FINAL, Status.CLOSED, Status.WITHDRAWN)
+    # Written by the workflow's steps and by the rating service only; read-only in every admin.
+    workflow_owned_fields = (
+        "registration",
+        "registered_on",
+        "registration_note",
+        "legal_channel",
+        "forwarded_to",
+        "handling_due_date",
+        "extension_reason",
+        "extension_approved_by",
+        "opinion",
+        "opinion_issued_on",
+        "review_requested_on",
+        "review_opinion",
+        "review_issued_on",
+        "rereview_requested_on",
+        "rereview_opinion",
+        "rereview_issued_on",
+        "satisfaction",
+        "satisfaction_comment",
+        "rated_on",
+        "repeat_of",
+    )
 
     status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.SUBMITTED)
     tracking_number = models.CharField(_("tracking number"), max_length=20, unique=True, editable=False)

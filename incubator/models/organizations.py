@@ -84,6 +84,9 @@ class Organization(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Owned by registration confirmation and grading (incubator.services): read-only in every admin.
+    workflow_owned_fields = ("credit_code", "registered_on", "status", "grade", "grade_valid_until")
+
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
