@@ -249,7 +249,7 @@ def update_application(
 
 
 def issue_incubation_agreement(application: IncubationApplication, *, issued_by):
-    """The numbered incubation agreement (PDF), inside the accepting transaction."""
+    """The incubation agreement: numbered inside the accepting transaction, its PDF rendered after commit."""
     from doumen_portal.documents.services import issue_document
 
     return issue_document(
