@@ -56,3 +56,49 @@ def recent_filter(field: str = "created_at"):
             return queryset.filter(**{f"{field}__gte": since})
 
     return RecentFilter
+
+
+# Fields of every case that only the case machinery writes (``casework.services``: open_case, transition).
+CASE_OWNED_FIELDS = (
+    "status",
+    "due_date",
+    "due_date_provisional",
+    "paused_days_left",
+    "applicant",
+    "reference",
+    "tracking_number",
+    "created_at",
+    # The handling unit changes by referral (``refer_case``); the person filed for, by filing and claiming.
+    "unit",
+    "filed_by",
+    "filed_for_name",
+    "filed_for_phone",
+    "filed_for_address",
+    "filed_for_id_masked",
+    # The applicant's rating (``rate_case``).
+    "satisfaction",
+    "satisfaction_comment",
+    "rated_on",
+)
+
+
+def workflow_owned_fields(model) -> list[str]:
+    """The fields of ``model`` that a workflow or a service owns: for a case, the case machinery's fields and
+    those its steps write from their note; plus what the model declares in ``workflow_owned_fields``."""
+    names = list(getattr(model, "workflow_owned_fields", ()))
+    workflow = getattr(model, "workflow", None)
+    if workflow is not None:
+        names += CASE_OWNED_FIELDS
+        names += [step.note_field for step in workflow.steps.values() if getattr(step, "note_field", None)]
+    concrete = {field.name for field in model._meta.get_fields() if getattr(field, "concrete", False)}
+    return list(dict.fromkeys(name for name in names if name in concrete))
+
+
+class WorkflowOwnedFieldsAdminMixin:
+    """The admin never bypasses a rule: the fields a workflow or a service owns are read-only for everyone,
+    system administrators and superusers included. The change view still shows them; they change through
+    the step page or a service."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, *(name for name in workflow_owned_fields(self.model) if name not in readonly)]

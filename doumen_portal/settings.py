@@ -319,6 +319,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "doumen_portal.notifications.tasks.requeue_pending_outbox",
         "schedule": 60.0,
     },
+    "documents-requeue-documents-being-prepared": {
+        "task": "doumen_portal.documents.tasks.requeue_documents_being_prepared",
+        "schedule": 300.0,
+    },
     "casework-remind-due-cases": {
         "task": "doumen_portal.casework.tasks.remind_due_cases",
         "schedule": crontab(hour=8, minute=0),

@@ -1,14 +1,15 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from doumen_portal.admin_mixins import LargeTableAdminMixin, ViewOnlyAdminMixin
+from doumen_portal.admin_mixins import LargeTableAdminMixin, ViewOnlyAdminMixin, WorkflowOwnedFieldsAdminMixin
 from doumen_portal.audit.services import log_action
 from doumen_portal.casework.admin import CaseAdminMixin, DeadlineFilter
 from doumen_portal.exceptions import PortalError
@@ -28,6 +29,7 @@ from .models import (
     OrganizationType,
     Penalty,
     Question,
+    RegistrationClaim,
     Representative,
     Resource,
     ResourceBooking,
@@ -56,7 +58,7 @@ class PenaltyInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(WorkflowOwnedFieldsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("name", "org_type", "town", "status", "grade", "grade_valid_until", "credit_code")
     list_filter = ("org_type", "status", "grade", "town")
     search_fields = ("name", "credit_code")
@@ -67,6 +69,112 @@ class OrganizationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return selectors.search_organizations(queryset, search_term), False
+
+
+class ClaimActionForm(ActionForm):
+    note = forms.CharField(label=_("Reason (told to the claimants)"), required=False, max_length=500)
+
+
+@admin.register(RegistrationClaim)
+class RegistrationClaimAdmin(WorkflowOwnedFieldsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
+    """Claims to a credit code: staff confirm or reject them, and resolve disputes for one claimant, with the
+    actions (services.registration). A disputed claim shows every claim of its code and the organization that
+    holds it, each with its registration certificate."""
+
+    list_display = ("credit_code", "organization", "claimant", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("credit_code", "organization__name")
+    list_select_related = ("organization", "claimant")
+    fields = (
+        "credit_code",
+        "organization",
+        "claimant",
+        "registered_on",
+        "certificate_link",
+        "status",
+        "competing_claims",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+        "created_at",
+    )
+    readonly_fields = ("certificate_link", "competing_claims", "created_at")
+    action_form = ClaimActionForm
+    actions = ["confirm_claims", "reject_claims", "resolve_for_claim"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("registration certificate"))
+    def certificate_link(self, claim):
+        attachment = claim.certificate
+        return format_html('<a href="{}">{}</a>', attachment.get_absolute_url(), attachment.original_name)
+
+    @admin.display(description=_("all claims of this code"))
+    def competing_claims(self, claim):
+        rows = [
+            format_html(
+                '<li><a href="{}">{}</a> · {} · {} · <a href="{}">{}</a></li>',
+                reverse("admin:incubator_registrationclaim_change", args=[other.pk]),
+                other.organization,
+                other.claimant,
+                other.get_status_display(),
+                other.certificate.get_absolute_url(),
+                _("certificate"),
+            )
+            for other in RegistrationClaim.objects.filter(credit_code=claim.credit_code)
+            .exclude(pk=claim.pk)
+            .select_related("organization", "claimant", "certificate")
+        ]
+        holder = Organization.objects.filter(credit_code=claim.credit_code).first()
+        if holder is not None:
+            rows.append(
+                format_html(
+                    '<li>{}: <a href="{}">{}</a></li>',
+                    _("registered now"),
+                    reverse("admin:incubator_organization_change", args=[holder.pk]),
+                    holder,
+                )
+            )
+        return format_html("<ul>{}</ul>", format_html_join("", "{}", ((row,) for row in rows))) if rows else "—"
+
+    def _decide(self, request, queryset, decide, **kwargs):
+        for claim in queryset:
+            try:
+                decide(claim, actor=request.user, request=request, **kwargs)
+            except PortalError as error:
+                self.message_user(request, f"{claim}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, _("Done: %(claim)s.") % {"claim": claim}, messages.SUCCESS)
+
+    @admin.action(description=_("Confirm the selected registrations"), permissions=["confirm"])
+    def confirm_claims(self, request, queryset):
+        from .services.registration import confirm_registration
+
+        self._decide(request, queryset, confirm_registration, note=request.POST.get("note", ""))
+
+    @admin.action(description=_("Reject the selected claims (give the reason)"), permissions=["confirm"])
+    def reject_claims(self, request, queryset):
+        from .services.registration import reject_registration
+
+        self._decide(request, queryset, reject_registration, note=request.POST.get("note", ""))
+
+    @admin.action(
+        description=_("Resolve the dispute for the selected claim (give the reason)"), permissions=["confirm"]
+    )
+    def resolve_for_claim(self, request, queryset):
+        from .services.registration import resolve_registration_dispute
+
+        if queryset.count() != 1:
+            self.message_user(request, _("Select the one claim that the code belongs to."), messages.ERROR)
+            return
+        self._decide(request, queryset, resolve_registration_dispute, note=request.POST.get("note", ""))
+
+    def has_confirm_permission(self, request):
+        return request.user.has_perm("incubator.confirm_registrationclaim")
 
 
 @admin.register(IncubationApplication)
@@ -93,9 +201,10 @@ class IncubationApplicationAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.Mod
 
     def get_readonly_fields(self, request, obj=None):
         # The term is printed in the agreement: fixed once the application is accepted.
+        readonly = super().get_readonly_fields(request, obj)
         if obj is not None and obj.starts_on is not None:
-            return (*self.readonly_fields, "term_months")
-        return self.readonly_fields
+            return (*readonly, "term_months")
+        return readonly
 
     def has_add_permission(self, request):
         return False

@@ -72,6 +72,12 @@ class OrganizationSerializer(serializers.ModelSerializer):
     type = serializers.ChoiceField(source="org_type", choices=OrganizationType.choices)
     type_label = serializers.CharField(source="get_org_type_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    registration_state = serializers.ChoiceField(
+        choices=["preparing", "awaiting", "disputed", "registered", "deregistered"],
+        read_only=True,
+        help_text="registered; awaiting (a claimed credit code waits for staff); disputed; preparing; deregistered.",
+    )
+    registration_state_label = serializers.CharField(read_only=True)
     town = serializers.PrimaryKeyRelatedField(queryset=Town.objects.all())
     town_name = serializers.CharField(source="town.name", read_only=True)
     # "" while the organization has no grade: the schema says so (a blank choice besides 5A..1A).
@@ -95,10 +101,14 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "purpose",
             "status",
             "status_label",
+            "registration_state",
+            "registration_state_label",
             "grade",
             "grade_valid_until",
         ]
-        read_only_fields = ["status", "grade", "grade_valid_until"]
+        # The credit code is claimed at registration and confirmed by staff; status and grade follow from it
+        # and from grading.
+        read_only_fields = ["credit_code", "registered_on", "status", "grade", "grade_valid_until"]
         extra_kwargs = {"name": {"validators": []}, "credit_code": {"validators": []}}
 
 

@@ -234,6 +234,31 @@ def _representative(User, index: int, name: str):
     return user
 
 
+def _certificate_scan(name: str):
+    """A stand-in scan of a registration certificate (a small image) for the demo claims."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "white").save(out, "PNG")
+    return SimpleUploadedFile(f"{name}登记证书.png", out.getvalue(), content_type="image/png")
+
+
+def _confirm_registration(organization, user, staff, *, credit_code, registered_on) -> None:
+    """The representative claims the credit code with the certificate; staff confirm it (as on the portal)."""
+    from doumen_portal.documents.services import store_upload
+
+    from .services.registration import claim_registration, confirm_registration
+
+    certificate = store_upload(uploaded_file=_certificate_scan(organization.name), uploaded_by=user)
+    claim = claim_registration(
+        organization, actor=user, credit_code=credit_code, certificate=certificate, registered_on=registered_on
+    )
+    confirm_registration(claim, actor=staff, note="已核对登记证书。")
+
+
 @transaction.atomic
 def seed_incubator() -> None:
     User = get_user_model()
@@ -255,16 +280,14 @@ def seed_incubator() -> None:
             defaults={
                 "org_type": org_type,
                 "town": towns[town],
-                "credit_code": make_credit_code(body) if body else None,
                 "legal_representative": legal,
                 "founded_on": today - datetime.timedelta(days=120 + 200 * index),
-                "registered_on": today - datetime.timedelta(days=100 + 200 * index) if registered else None,
                 "full_time_staff": staff_count,
                 "address": f"珠海市斗门区{towns[town].name}",
                 "contact_person": legal,
                 "contact_phone": f"0756-55{index:05d}",
                 "purpose": purpose,
-                "status": Organization.Status.REGISTERED if registered else Organization.Status.PREPARING,
+                "status": Organization.Status.PREPARING,
                 "grade": grade,
                 # The 2A grade expires within 6 months: its representative gets the expiry reminder.
                 "grade_valid_until": today + datetime.timedelta(days=150 if grade == "2A" else 365 * 3)
@@ -275,6 +298,15 @@ def seed_incubator() -> None:
         # The demo citizen acts for the federation branch from the article.
         user = citizen if index == 1 else _representative(User, index, legal)
         Representative.objects.get_or_create(organization=organization, user=user)
+        if registered and organization.status == Organization.Status.PREPARING:
+            _confirm_registration(
+                organization,
+                user,
+                staff,
+                credit_code=make_credit_code(body),
+                registered_on=today - datetime.timedelta(days=100 + 200 * index),
+            )
+            organization.refresh_from_db()
         if registered and organization.registered_on and organization.registered_on.year < today.year:
             for year in range(organization.registered_on.year, today.year):
                 AnnualInspection.objects.get_or_create(

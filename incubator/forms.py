@@ -5,11 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.documents.attachments import AttachmentField
+from doumen_portal.documents.forms import KeepsUploadsMixin
 from doumen_portal.places.models import Town
 
 from .creditcode import validate_credit_code
 from .models import Grade, IncubationApplication, Need, Organization, OrganizationType, Resource
-from .services import ORGANIZATION_FIELDS
+from .services import EDITABLE_FIELDS, ORGANIZATION_FIELDS
 
 
 class DirectoryFilterForm(forms.Form):
@@ -33,11 +34,11 @@ class DateInput(forms.DateInput):
 
 
 class OrganizationForm(forms.ModelForm):
-    """What a representative registers and edits; status and grade are set by staff."""
+    """What a representative edits; the credit code is claimed at registration and confirmed by staff."""
 
     class Meta:
         model = Organization
-        fields = list(ORGANIZATION_FIELDS)
+        fields = list(EDITABLE_FIELDS)
         widgets = {
             "founded_on": DateInput(),
             "registered_on": DateInput(),
@@ -54,6 +55,37 @@ class OrganizationForm(forms.ModelForm):
     def validate_unique(self):
         # The service checks uniqueness under a lock and says so in a clear message.
         pass
+
+
+class CertificateField(AttachmentField):
+    """The registration certificate (登记证书): one scan or PDF, as a list for ``KeepsUploadsMixin``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploaded = super().clean(data, initial)
+        return [uploaded] if uploaded else []
+
+
+class OrganizationRegistrationForm(KeepsUploadsMixin, OrganizationForm):
+    """Registering an organization: with a credit code, the registration certificate goes to staff, who
+    confirm the code; a certificate chosen before a failed submit is kept."""
+
+    upload_field = "certificate"
+    max_uploads = 1
+
+    certificate = CertificateField(label=_("Registration certificate (登记证书)"))
+
+    class Meta(OrganizationForm.Meta):
+        fields = list(ORGANIZATION_FIELDS)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("credit_code") and not (cleaned.get("certificate") or self.kept_uploads):
+            self.add_error("certificate", _("Upload the registration certificate (登记证书) with the credit code."))
+        return cleaned
 
 
 class ApplicationForm(forms.Form):

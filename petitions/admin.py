@@ -186,9 +186,10 @@ class PetitionAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.ModelAdmin):
         return [*self.readonly_fields[:6], "agents", *self.readonly_fields[6:]]
 
     def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
         if request.user.has_perm(ASSIGN):
-            return self.readonly_fields
-        return (*self.readonly_fields, "agents")
+            return readonly
+        return (*readonly, "agents")
 
     @admin.display(description=_("Agents"))
     def agents(self, obj):

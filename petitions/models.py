@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doumen_portal.casework import calendar
 from doumen_portal.casework.effects import ACTOR, DEADLINE, TODAY, data
 from doumen_portal.casework.models import Case, Ratable, applicant_or_phone_constraint
 from doumen_portal.casework.workflow import APPLICANT, Clock, Step, Workflow
@@ -37,8 +38,14 @@ VIEW_STATISTICS = "petitions.view_petition_statistics"
 FILE_ON_BEHALF = "petitions.file_on_behalf"
 
 
+def appeal_window_end(issued_on: datetime.date) -> datetime.date:
+    """The last day to ask for a review or re-review of an opinion issued on ``issued_on``: a calendar-day
+    period, which ends on the next working day when it would end on a public holiday or a rest day."""
+    return calendar.add_calendar_days(issued_on, APPEAL_WINDOW_DAYS)
+
+
 def _window_closed(issued_on: datetime.date | None, today: datetime.date) -> bool:
-    return issued_on is None or today > issued_on + datetime.timedelta(days=APPEAL_WINDOW_DAYS)
+    return issued_on is None or today > appeal_window_end(issued_on)
 
 
 def _review_window_guard(petition) -> str | None:
@@ -136,6 +143,29 @@ class Petition(Ratable, Case):
     )
     # No step leaves these: the case is over. Finished petitions leave the agents' unassigned queue.
     FINISHED = (Status.NOT_ACCEPTED, Status.FORWARDED, Status.FINAL, Status.CLOSED, Status.WITHDRAWN)
+    # Written by the workflow's steps and by the rating service only; read-only in every admin.
+    workflow_owned_fields = (
+        "registration",
+        "registered_on",
+        "registration_note",
+        "legal_channel",
+        "forwarded_to",
+        "handling_due_date",
+        "extension_reason",
+        "extension_approved_by",
+        "opinion",
+        "opinion_issued_on",
+        "review_requested_on",
+        "review_opinion",
+        "review_issued_on",
+        "rereview_requested_on",
+        "rereview_opinion",
+        "rereview_issued_on",
+        "satisfaction",
+        "satisfaction_comment",
+        "rated_on",
+        "repeat_of",
+    )
 
     status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.SUBMITTED)
     tracking_number = models.CharField(_("tracking number"), max_length=20, unique=True, editable=False)
@@ -431,13 +461,13 @@ class Petition(Ratable, Case):
         """The last day to ask for a review, once the handling opinion is issued."""
         if self.opinion_issued_on is None:
             return None
-        return self.opinion_issued_on + datetime.timedelta(days=APPEAL_WINDOW_DAYS)
+        return appeal_window_end(self.opinion_issued_on)
 
     @property
     def rereview_deadline(self) -> datetime.date | None:
         if self.review_issued_on is None:
             return None
-        return self.review_issued_on + datetime.timedelta(days=APPEAL_WINDOW_DAYS)
+        return appeal_window_end(self.review_issued_on)
 
     def transition_notifications(self, step, *, actor) -> list:
         # The applicant hears of every step staff take (the extension included, with its new deadline);

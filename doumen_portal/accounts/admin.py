@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from doumen_portal.admin_mixins import WorkflowOwnedFieldsAdminMixin
 from doumen_portal.audit.services import log_action
 from doumen_portal.casework.admin import CaseAdminMixin, DeadlineFilter
 
@@ -93,7 +94,7 @@ class UserChangeForm(DjangoUserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(HidesSuperusersMixin, DjangoUserAdmin):
+class UserAdmin(HidesSuperusersMixin, WorkflowOwnedFieldsAdminMixin, DjangoUserAdmin):
     """Staff see the masked ID number and mobile number only; the ciphertext and digest never leave the database.
 
     Duties are separated (see ``accounts.roles``): the system administrator edits people, the security

@@ -36,6 +36,16 @@ class User(AbstractUser):
     real_name_verified_at = models.DateTimeField(_("real name verified at"), null=True, blank=True)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
 
+    # Set by real-name verification and changed only by an identity-correction case; read-only in every admin,
+    # for system administrators and superusers too.
+    workflow_owned_fields = (
+        "real_name",
+        "id_number_ciphertext",
+        "id_number_digest",
+        "id_number_masked",
+        "real_name_verified_at",
+    )
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -132,6 +142,8 @@ class IdentityCorrectionRequest(Case):
     unit_code = "social-governance-office"
     unit_view_perms = (REVIEW,)
     handle_perm = REVIEW
+    # Written by the workflow's steps only; read-only in every admin.
+    workflow_owned_fields = ("corrected_name", "reason", "decision_note")
 
     status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.SUBMITTED)
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)

@@ -128,6 +128,8 @@ _INCUBATOR_STAFF = [p for model in _INCUBATOR_MODELS for p in _crud("incubator",
     "incubator.change_gradingapplication",
     "incubator.review_gradingapplication",
     "incubator.view_indicatorscore",
+    "incubator.view_registrationclaim",
+    "incubator.confirm_registrationclaim",
 ]
 _INCUBATOR_READ = [
     p

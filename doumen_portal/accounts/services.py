@@ -105,7 +105,8 @@ def submit_identity_correction(user, *, corrected_name: str, id_number: str, rea
 
 
 def issue_correction_notice(correction, *, approved: bool, note: str, issued_by):
-    """The numbered decision letter (PDF) for the applicant, inside the deciding transaction."""
+    """The decision letter for the applicant: numbered inside the deciding transaction, its PDF rendered after
+    commit (``issue_document``)."""
     from doumen_portal.documents.services import issue_document
 
     return issue_document(

@@ -4,7 +4,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from doumen_portal.admin_mixins import ViewOnlyAdminMixin
+from doumen_portal.admin_mixins import ViewOnlyAdminMixin, WorkflowOwnedFieldsAdminMixin
 from doumen_portal.exceptions import PortalError
 
 from .models import CalendarOverride, CaseHistory, HolidayYear
@@ -284,11 +284,11 @@ class CaseStepForm(forms.Form):
         return {name: self.data.get(name) for name in step_form.fields if self.data.get(name) not in (None, "")}
 
 
-class CaseAdminMixin:
+class CaseAdminMixin(WorkflowOwnedFieldsAdminMixin):
     """Admin for a case model: history inline, deadline filter and a page to take a step with a note.
 
     Steps go through ``casework.services.transition``, so the admin follows the same rules as the
-    portal and the API.
+    portal and the API; the fields the workflow owns are read-only.
     """
 
     change_form_template = "admin/casework/case_change_form.html"

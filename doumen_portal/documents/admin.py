@@ -1,10 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.admin_mixins import ViewOnlyAdminMixin
 
 from .models import Attachment, Document, DocumentSequence
+from .services import render_document_again
 
 
 class DownloadLinkMixin:
@@ -19,10 +20,15 @@ class DownloadLinkMixin:
 
 @admin.register(Document)
 class DocumentAdmin(ViewOnlyAdminMixin, DownloadLinkMixin, admin.ModelAdmin):
-    """Read-only: documents are issued by ``issue_document`` alone, numbered and hashed, and never edited."""
+    """Read-only: documents are issued by ``issue_document`` alone, numbered and hashed, and never edited.
 
-    list_display = ("number", "title", "type_label", "recipient", "issued_by", "issued_at")
-    list_filter = ("doc_type", "year")
+    A document whose PDF is still being rendered shows no download link; one whose rendering failed shows the
+    error, and staff may queue it again.
+    """
+
+    list_display = ("number", "title", "type_label", "status", "recipient", "issued_by", "issued_at")
+    list_filter = ("status", "doc_type", "year")
+    actions = ["render_again"]
     search_fields = ("number", "title")
     date_hierarchy = "issued_at"
     list_select_related = ("recipient", "issued_by")
@@ -38,10 +44,28 @@ class DocumentAdmin(ViewOnlyAdminMixin, DownloadLinkMixin, admin.ModelAdmin):
         "recipient",
         "issued_by",
         "issued_at",
+        "status",
         "download_link",
         "sha256",
+        "render_attempts",
+        "render_error",
     )
     readonly_fields = fields
+
+    @admin.action(description=_("Render the selected documents again"), permissions=["view"])
+    def render_again(self, request, queryset):
+        queued = sum(render_document_again(document, actor=request.user) for document in queryset)
+        self.message_user(
+            request, _("%(count)d document(s) queued for rendering.") % {"count": queued}, messages.SUCCESS
+        )
+
+    @admin.display(description=_("file"))
+    def download_link(self, obj):
+        if not obj.pk:
+            return "-"
+        if not obj.is_ready:
+            return obj.get_status_display()
+        return super().download_link(obj)
 
     @admin.display(description=_("document type"), ordering="doc_type")
     def type_label(self, obj):

@@ -47,7 +47,17 @@ class DocumentSequence(models.Model):
 
 
 class Document(models.Model):
-    """An issued letter or certificate: a numbered PDF belonging to some object (a petition, a volunteer...)."""
+    """An issued letter or certificate: a numbered PDF belonging to some object (a petition, a volunteer...).
+
+    The number is taken in the issuing step's transaction; the PDF is rendered after commit by a Celery task
+    (``tasks.render_document``) from the template and the context saved with the row, so the step holds its
+    locks only briefly. Until then the document is "being prepared" and has no file.
+    """
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Rendering failed")
 
     public_id = models.UUIDField(_("public ID"), default=uuid.uuid4, unique=True, editable=False)
     doc_type = models.CharField(_("document type"), max_length=50)
@@ -55,8 +65,14 @@ class Document(models.Model):
     sequence = models.PositiveIntegerField(_("sequence number"))
     number = models.CharField(_("document number"), max_length=100, unique=True)
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=document_storage_name, max_length=200)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PREPARING)
+    file = models.FileField(_("file"), upload_to=document_storage_name, max_length=200, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+    # What the render task needs: the letter's template and its context as JSON (see ``snapshot``).
+    template_name = models.CharField(_("template"), max_length=200, blank=True, editable=False)
+    context = models.JSONField(_("context"), default=dict, blank=True, editable=False)
+    render_attempts = models.PositiveSmallIntegerField(_("rendering attempts"), default=0, editable=False)
+    render_error = models.TextField(_("last rendering error"), blank=True, editable=False)
     owner_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner type")
     )
@@ -94,6 +110,10 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("documents:document_download", kwargs={"public_id": self.public_id})
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY and bool(self.file)
 
     @property
     def type_label(self):

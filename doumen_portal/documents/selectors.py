@@ -1,7 +1,10 @@
 """Reads: permission-checked fetches for the download views, and the files of an owner."""
 
+import datetime
+
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
+from django.utils import timezone
 
 from .models import Attachment, Document
 from .permissions import can_download_attachment, can_download_document
@@ -45,3 +48,8 @@ def pending_uploads_of(user, *, public_ids=None):
     if public_ids is not None:
         uploads = uploads.filter(public_id__in=public_ids)
     return uploads
+
+
+def documents_being_prepared(*, older_than: datetime.timedelta):
+    """Documents still waiting for their PDF after ``older_than`` (a lost task, a broker outage)."""
+    return Document.objects.filter(status=Document.Status.PREPARING, issued_at__lt=timezone.now() - older_than)

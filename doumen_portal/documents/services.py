@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from doumen_portal.exceptions import Conflict, InvalidInput, NotPermitted
 from .attachments import inspect_upload
 from .models import Attachment, Document, DocumentSequence
 from .pdf import render_pdf
+from .snapshot import restore, snapshot
 from .types import get_document_type
 
 
@@ -39,21 +41,27 @@ def _take_next_number(*, doc_type: str, year: int) -> int:
 def issue_document(
     *, doc_type: str, template_name: str, context: dict, title: str, owner, recipient=None, issued_by=None
 ) -> Document:
-    """Number, render and store a document for ``owner`` in one transaction.
+    """Number a document for ``owner`` and queue its PDF; call it inside the issuing step's transaction.
 
-    The sequence row stays locked while the PDF is rendered (the number is printed in it), so documents of
-    one type are issued one at a time; if rendering or saving fails, everything rolls back and the number is
-    taken again by the next document: no gaps, no duplicates. Documents are official records and are
-    rendered in the portal's language, whoever clicks.
+    Only the number is taken here: the sequence row stays locked until the step commits, so it must not wait
+    for a PDF. The document is saved "being prepared", with its template and ``context`` as JSON
+    (``snapshot``); after commit a Celery task renders and stores the PDF (``render_document_file``). If the
+    step rolls back, the number is taken again by the next document; once committed, a number stays with its
+    document even when rendering fails (it is retried): no gaps, no duplicates. Documents are official
+    records and are rendered in the portal's language, whoever clicks.
 
     The template receives ``context`` plus ``document_number``, ``document_title``, ``issued_at``, ``issuer``
     and ``recipient``.
     """
+    from .tasks import render_document
+
     if owner is None or owner.pk is None:
         raise ValueError("A document needs a saved owner.")
     document_type = get_document_type(doc_type)
     issued_at = timezone.now()
     year = timezone.localtime(issued_at).year
+    with translation.override(settings.LANGUAGE_CODE):
+        saved_context = snapshot(context)
     document = Document(
         doc_type=doc_type,
         year=year,
@@ -62,46 +70,105 @@ def issue_document(
         recipient=recipient,
         issued_by=issued_by,
         issued_at=issued_at,
+        status=Document.Status.PREPARING,
+        template_name=template_name,
+        context=saved_context,
     )
+    with transaction.atomic():
+        document.sequence = _take_next_number(doc_type=doc_type, year=year)
+        document.number = document_type.format_number(year=year, number=document.sequence)
+        document.save()
+        log_action(
+            "documents.document.issue",
+            actor=issued_by,
+            obj=document,
+            payload={
+                "number": document.number,
+                "doc_type": doc_type,
+                "title": title,
+                "owner": f"{document.owner_type.app_label}.{document.owner_type.model}:{owner.pk}",
+                "recipient": recipient.pk if recipient else None,
+            },
+        )
+        # robust: a broker outage must not turn the committed step into an error; the sweep queues it again.
+        transaction.on_commit(lambda: render_document.delay(document.pk), robust=True)
+    return document
+
+
+def render_document_file(document_id: int) -> Document | None:
+    """Render and store the PDF of a document being prepared (idempotent: a ready document is left alone).
+
+    The PDF is rendered outside any transaction; only storing the result locks the row, briefly. Errors
+    propagate to the task, which retries transient ones and records the failure.
+    """
+    document = Document.objects.select_related("recipient").filter(pk=document_id).first()
+    if document is None or document.is_ready:
+        return document
+    document_type = get_document_type(document.doc_type)
+    with translation.override(settings.LANGUAGE_CODE):
+        pdf = render_pdf(
+            document.template_name,
+            {
+                **restore(document.context),
+                "document_number": document.number,
+                "document_title": document.title,
+                "issued_at": document.issued_at,
+                "issuer": document_type.issuer or _("Doumen social-governance portal"),
+                "recipient": document.recipient,
+            },
+        )
+    sha256 = hashlib.sha256(pdf).hexdigest()
+    document.file.save("document.pdf", ContentFile(pdf), save=False)
+    stored_name = document.file.name
     try:
         with transaction.atomic():
-            document.sequence = _take_next_number(doc_type=doc_type, year=year)
-            document.number = document_type.format_number(year=year, number=document.sequence)
-            with translation.override(settings.LANGUAGE_CODE):
-                pdf = render_pdf(
-                    template_name,
-                    {
-                        **context,
-                        "document_number": document.number,
-                        "document_title": title,
-                        "issued_at": issued_at,
-                        "issuer": document_type.issuer or _("Doumen social-governance portal"),
-                        "recipient": recipient,
-                    },
-                )
-            document.sha256 = hashlib.sha256(pdf).hexdigest()
-            document.file.save("document.pdf", ContentFile(pdf), save=False)
-            document.save()
+            locked = Document.objects.select_for_update().get(pk=document.pk)
+            if locked.is_ready:  # another worker was first: keep its file
+                transaction.on_commit(lambda: document.file.storage.delete(stored_name))
+                return locked
+            locked.file.name = stored_name
+            locked.sha256 = sha256
+            locked.status = Document.Status.READY
+            locked.render_error = ""
+            locked.save(update_fields=["file", "sha256", "status", "render_error"])
             log_action(
-                "documents.document.issue",
-                actor=issued_by,
-                obj=document,
-                payload={
-                    "number": document.number,
-                    "doc_type": doc_type,
-                    "title": title,
-                    "owner": f"{document.owner_type.app_label}.{document.owner_type.model}:{owner.pk}",
-                    "recipient": recipient.pk if recipient else None,
-                    "sha256": document.sha256,
-                },
+                "documents.document.render",
+                actor=None,
+                obj=locked,
+                payload={"number": locked.number, "sha256": sha256},
             )
     except BaseException:
-        # No orphan file for a document that does not exist. (If a caller's outer transaction rolls back
-        # later, the file stays behind: storage has no rollback.)
-        if document.file:
-            document.file.delete(save=False)
+        # No orphan file for a document that did not get it.
+        document.file.storage.delete(stored_name)
         raise
-    return document
+    return locked
+
+
+def record_render_failure(document_id: int, *, error: str, final: bool) -> None:
+    """Count a failed rendering; after the last attempt the document shows staff that it failed, and why."""
+    Document.objects.filter(pk=document_id).exclude(status=Document.Status.READY).update(
+        render_attempts=F("render_attempts") + 1,
+        render_error=error[:2000],
+        status=Document.Status.FAILED if final else Document.Status.PREPARING,
+    )
+
+
+def render_document_again(document: Document, *, actor) -> bool:
+    """Staff queue the rendering of a failed or stuck document again; a ready document is left alone."""
+    from .tasks import render_document
+
+    with transaction.atomic():
+        updated = (
+            Document.objects.filter(pk=document.pk)
+            .exclude(status=Document.Status.READY)
+            .update(status=Document.Status.PREPARING, render_error="")
+        )
+        if updated:
+            log_action(
+                "documents.document.render_again", actor=actor, obj=document, payload={"number": document.number}
+            )
+            transaction.on_commit(lambda: render_document.delay(document.pk), robust=True)
+    return bool(updated)
 
 
 def store_upload(*, uploaded_file, uploaded_by, owner=None) -> Attachment:

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
+from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
 from doumen_portal.audit.services import log_action
@@ -42,6 +43,9 @@ def document_download(request, public_id):
     if document.recipient_id != request.user.pk:
         # Staff reading someone's letter: a view of personal data, recorded.
         log_action("documents.document.download", actor=request.user, obj=document, request=request)
+    if not document.is_ready:
+        # Issued, its PDF still being rendered after the step (documents.tasks): not an error, not yet a file.
+        return TemplateResponse(request, "documents/being_prepared.html", {"document": document}, status=409)
     return _download(
         document.file, content_type="application/pdf", filename=f"{document.number}.pdf", fallback="document.pdf"
     )

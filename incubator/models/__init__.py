@@ -10,6 +10,7 @@ from .grading import (
 )
 from .incubation import GraduationReview, IncubationApplication, Need
 from .organizations import AnnualInspection, Grade, Organization, OrganizationType, Penalty, Representative
+from .registration import RegistrationClaim
 from .support import Resource, ResourceBooking, ServiceKind, ServiceRecord, TrainingSession
 from .surveys import Question, Survey, SurveyAnswer, SurveyResponse
 
@@ -32,6 +33,7 @@ __all__ = [
     "Organization",
     "OrganizationType",
     "Penalty",
+    "RegistrationClaim",
     "Representative",
     "Resource",
     "ResourceBooking",

@@ -205,6 +205,17 @@ class GradingApplication(Ratable, Case):
     recheck_reason = models.TextField(_("re-check reasons"), blank=True)
     decision_note = models.TextField(_("decision"), blank=True)
 
+    # Written by the workflow's steps and the scoring service only; read-only in every admin.
+    workflow_owned_fields = (
+        "organization",
+        "total_score",
+        "proposed_grade",
+        "awarded_grade",
+        "valid_until",
+        "recheck_reason",
+        "decision_note",
+    )
+
     workflow = Workflow(
         [
             Step(

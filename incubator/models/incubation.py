@@ -108,6 +108,9 @@ class IncubationApplication(Ratable, Case):
     starts_on = models.DateField(_("incubation starts on"), null=True, blank=True)
     review_date = models.DateField(_("graduation review date"), null=True, blank=True)
 
+    # Written by the workflow's steps only; read-only in every admin.
+    workflow_owned_fields = ("organization", "decision_note", "starts_on", "review_date")
+
     workflow = Workflow(
         [
             Step(

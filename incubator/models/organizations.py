@@ -31,8 +31,15 @@ class Grade(models.TextChoices):
 
 class OrganizationQuerySet(models.QuerySet):
     def public(self):
-        """What the public directory lists: everything but the private fields, which pages never show."""
-        return self.select_related("town")
+        """What the public directory lists: everything but the private fields, which pages never show; with
+        the registration state's open claims as subqueries (no query per row, none more per page)."""
+        from .registration import RegistrationClaim
+
+        claims = RegistrationClaim.objects.filter(organization=models.OuterRef("pk"))
+        return self.select_related("town").annotate(
+            has_disputed_claim=models.Exists(claims.filter(status=RegistrationClaim.Status.DISPUTED)),
+            has_awaiting_claim=models.Exists(claims.filter(status=RegistrationClaim.Status.AWAITING)),
+        )
 
 
 class Organization(models.Model):
@@ -84,6 +91,9 @@ class Organization(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Owned by registration confirmation and grading (incubator.services): read-only in every admin.
+    workflow_owned_fields = ("credit_code", "registered_on", "status", "grade", "grade_valid_until")
+
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
@@ -97,6 +107,33 @@ class Organization(models.Model):
 
     def get_absolute_url(self):
         return reverse("incubator:organization", args=[self.pk])
+
+    @property
+    def registration_state(self) -> str:
+        """What the pages and the API say about the registration: registered, awaiting confirmation, disputed,
+        or (no open claim) the status. Lists annotate the open claims (``public()``); otherwise one query."""
+        if self.status == self.Status.REGISTERED:
+            return self.Status.REGISTERED
+        if hasattr(self, "has_disputed_claim"):
+            disputed, awaiting = self.has_disputed_claim, self.has_awaiting_claim
+        else:
+            open_states = set(
+                self.registration_claims.filter(status__in=("awaiting", "disputed")).values_list("status", flat=True)
+            )
+            disputed, awaiting = "disputed" in open_states, "awaiting" in open_states
+        if disputed:
+            return "disputed"
+        if awaiting:
+            return "awaiting"
+        return self.status
+
+    @property
+    def registration_state_label(self) -> str:
+        from .registration import RegistrationClaim
+
+        state = self.registration_state
+        labels = {**dict(self.Status.choices), **dict(RegistrationClaim.Status.choices)}
+        return labels.get(state, state)
 
     @property
     def grade_is_valid(self) -> bool:

@@ -31,7 +31,7 @@ from ..models import (
     ServiceRecord,
     TrainingSession,
 )
-from ..permissions import CHANGE_ORGANIZATION, can_edit_organization, represents
+from ..permissions import can_edit_organization, represents
 
 # Fields of an organization its representatives may edit; status, grade and registry facts set by staff
 # are edited in the admin.
@@ -49,7 +49,9 @@ ORGANIZATION_FIELDS = (
     "contact_phone",
     "purpose",
 )
-STAFF_ONLY_FIELDS = ("status", "grade", "grade_valid_until")
+# The credit code and registration date are claimed and confirmed by staff (services.registration); status and
+# grade are set by that confirmation and by grading: no one edits them directly.
+EDITABLE_FIELDS = tuple(name for name in ORGANIZATION_FIELDS if name not in ("credit_code", "registered_on"))
 BOOKING_MAX_HOURS = 12
 DUPLICATE_CODE = _("An organization with this unified social credit code is already registered.")
 DUPLICATE_NAME = _("An organization with this name is already registered.")
@@ -81,13 +83,28 @@ def _check_unique(organization: Organization) -> None:
         raise Conflict(DUPLICATE_NAME, code="duplicate_name")
 
 
-def register_organization(user, *, values: dict, request=None) -> Organization:
-    """A person registers an organization in the registry and becomes its person in charge."""
+def register_organization(
+    user, *, values: dict, certificate=None, pending_certificate=None, request=None
+) -> Organization:
+    """A person enters an organization in the registry and becomes its person in charge.
+
+    The organization starts "being founded". With a credit code, the registration certificate is required
+    (``certificate``: an uploaded file, or ``pending_certificate``: an upload kept from a failed submit) and
+    the code is claimed for staff to confirm (``registration.claim_registration``); a code someone else
+    claimed or holds is a dispute for staff, not an error. Bad input raises before anything is saved.
+    """
+    from doumen_portal.documents.services import store_upload
+
+    from .registration import CERTIFICATE_NEEDED, claim_registration
+
     if not (user and user.is_authenticated and user.is_active):
         raise NotPermitted(code="anonymous")
     values = _clean_organization_values({k: v for k, v in values.items() if k in ORGANIZATION_FIELDS})
-    organization = Organization(**values)
-    organization.status = Organization.Status.REGISTERED if organization.credit_code else Organization.Status.PREPARING
+    credit_code = values.pop("credit_code", None)
+    registered_on = values.pop("registered_on", None)
+    if credit_code and certificate is None and pending_certificate is None:
+        raise InvalidInput(CERTIFICATE_NEEDED, code="certificate")
+    organization = Organization(**values, status=Organization.Status.PREPARING)
     try:
         with transaction.atomic():
             _check_unique(organization)
@@ -97,23 +114,34 @@ def register_organization(user, *, values: dict, request=None) -> Organization:
                 "incubator.organization.register",
                 actor=user,
                 obj=organization,
-                payload={"name": organization.name, "credit_code": organization.credit_code},
+                payload={"name": organization.name, "credit_code": credit_code},
                 request=request,
             )
+            if credit_code:
+                stored = pending_certificate or store_upload(uploaded_file=certificate, uploaded_by=user)
+                claim_registration(
+                    organization,
+                    actor=user,
+                    credit_code=credit_code,
+                    certificate=stored,
+                    registered_on=registered_on,
+                    request=request,
+                )
     except IntegrityError:
-        # A concurrent registration of the same name or code won the race.
+        # A concurrent registration of the same name won the race.
         raise Conflict(DUPLICATE_NAME, code="duplicate") from None
     return organization
 
 
 def update_organization(organization: Organization, *, by, values: dict, request=None) -> Organization:
-    """Change an organization's data. Representatives change the fields they own; staff also the status
-    and grade. Raises ``NotPermitted`` for anyone else, and nothing is changed."""
+    """Change an organization's data: representatives and staff change ``EDITABLE_FIELDS``; the credit code,
+    status and grade change through registration claims and grading. Raises ``NotPermitted`` for anyone else
+    or any other field, and nothing is changed."""
     with transaction.atomic():
         locked = Organization.objects.select_for_update().get(pk=organization.pk)
         if not can_edit_organization(by, locked):
             raise NotPermitted(_("Only the organization's representatives and base staff may change its data."))
-        allowed = ORGANIZATION_FIELDS + (STAFF_ONLY_FIELDS if by.has_perm(CHANGE_ORGANIZATION) else ())
+        allowed = EDITABLE_FIELDS
         refused = sorted(set(values) - set(allowed))
         if refused:
             raise NotPermitted(
@@ -127,9 +155,6 @@ def update_organization(organization: Organization, *, by, values: dict, request
                 setattr(locked, name, value)
         if not changed:
             return locked
-        if "credit_code" in changed and locked.credit_code and locked.status == Organization.Status.PREPARING:
-            locked.status = Organization.Status.REGISTERED
-            changed["status"] = locked.status
         try:
             with transaction.atomic():
                 _check_unique(locked)
@@ -249,7 +274,7 @@ def update_application(
 
 
 def issue_incubation_agreement(application: IncubationApplication, *, issued_by):
-    """The numbered incubation agreement (PDF), inside the accepting transaction."""
+    """The incubation agreement: numbered inside the accepting transaction, its PDF rendered after commit."""
     from doumen_portal.documents.services import issue_document
 
     return issue_document(

@@ -8,12 +8,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from doumen_portal.casework.selectors import timeline_of
 from doumen_portal.casework.views import rate_from_post, rating_form, step_forms, take_step_from_post
+from doumen_portal.documents.forms import KEPT_FIELD, remove_requested
 from doumen_portal.documents.selectors import attachments_of, documents_of
+from doumen_portal.documents.services import discard_pending_upload
 from doumen_portal.exceptions import PortalError
 from doumen_portal.pagination import EstimatedCountPaginator
 
 from .. import selectors, services
-from ..forms import ApplicationForm, BookingForm, DirectoryFilterForm, OrganizationForm
+from ..forms import ApplicationForm, BookingForm, DirectoryFilterForm, OrganizationForm, OrganizationRegistrationForm
 from ..models import Organization
 from ..permissions import can_edit_organization, can_see_services, represents
 
@@ -66,15 +68,40 @@ def organization_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_new(request):
-    form = OrganizationForm(request.POST or None)
+    removed = remove_requested(request.POST) if request.method == "POST" else None
+    if removed:
+        discard_pending_upload(public_id=removed, by=request.user)
+        kept = [value for value in request.POST.getlist(KEPT_FIELD) if value != str(removed)]
+        initial = {
+            name: request.POST.get(name) for name in OrganizationRegistrationForm.base_fields if name in request.POST
+        }
+        form = OrganizationRegistrationForm(initial=initial, user=request.user, kept_upload_ids=kept)
+        return render(request, "incubator/organization_form.html", {"form": form, "organization": None})
+    form = OrganizationRegistrationForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        certificates = form.cleaned_data.get("certificate") or []
         try:
-            organization = services.register_organization(request.user, values=form.cleaned_data, request=request)
+            organization = services.register_organization(
+                request.user,
+                values=form.cleaned_data,
+                certificate=certificates[0] if certificates else None,
+                pending_certificate=None if certificates else next(iter(form.kept_uploads), None),
+                request=request,
+            )
         except PortalError as error:
             form.add_error(None, str(error.message))
         else:
-            messages.success(request, _("%(name)s is registered; you are its representative.") % {"name": organization})
+            if form.cleaned_data.get("credit_code"):
+                message = _(
+                    "%(name)s is entered, you are its representative; staff will confirm its registration "
+                    "from the certificate."
+                )
+            else:
+                message = _("%(name)s is entered as being founded; you are its representative.")
+            messages.success(request, message % {"name": organization})
             return redirect(organization)
+    if request.method == "POST":
+        form.keep_uploads()
     return render(request, "incubator/organization_form.html", {"form": form, "organization": None})
 
 

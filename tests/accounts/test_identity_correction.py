@@ -6,6 +6,7 @@ from doumen_portal.accounts.roles import Role
 from doumen_portal.audit.models import AuditEntry
 from tests.conftest import login_with_mfa
 from tests.factories import StaffFactory, UserFactory, VerifiedCitizenFactory
+from tests.letters import render_pending_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -209,6 +210,7 @@ def test_a_decision_issues_a_numbered_letter_to_the_applicant(client, citizen):
     assert letter.recipient == citizen
     page = client.get(correction.get_absolute_url()).content.decode()
     assert letter.number in page
+    render_pending_documents()
     response = client.get(reverse("documents:document_download", args=[letter.public_id]))
     assert response.status_code == 200
     import io

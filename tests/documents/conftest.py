@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from doumen_portal.documents import permissions
 from doumen_portal.documents.services import issue_document, store_upload
 from tests.factories import UserFactory
+from tests.letters import render_pending_documents
 
 from . import samples
 
@@ -56,7 +57,8 @@ def access_check(monkeypatch):
 @pytest.fixture
 @time_machine.travel(datetime.datetime(2026, 5, 4, 9, 0, tzinfo=SHANGHAI), tick=False)
 def document(owner):
-    return issue_document(
+    """An issued notice whose PDF the render task has stored."""
+    issued = issue_document(
         doc_type="real_name_notice",
         template_name="documents/real_name_notice.html",
         context={"verified_at": datetime.date(2026, 5, 4)},
@@ -64,6 +66,9 @@ def document(owner):
         owner=owner,
         recipient=owner,
     )
+    render_pending_documents()
+    issued.refresh_from_db()
+    return issued
 
 
 @pytest.fixture

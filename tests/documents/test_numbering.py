@@ -6,6 +6,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from celery.exceptions import Retry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
@@ -14,6 +15,7 @@ from doumen_portal.audit.models import AuditEntry
 from doumen_portal.documents import services
 from doumen_portal.documents.models import Document, DocumentSequence
 from doumen_portal.documents.services import issue_document
+from doumen_portal.documents.tasks import render_document
 from doumen_portal.documents.types import get_document_type, register_document_type
 from tests.conftest import require
 from tests.factories import UserFactory
@@ -48,9 +50,14 @@ def test_numbers_follow_the_type_format_and_increment(owner):
 
 @pytest.mark.django_db
 @time_machine.travel(datetime.datetime(2026, 5, 4, 9, 0, tzinfo=SHANGHAI), tick=False)
-def test_issued_pdf_carries_its_number_and_is_stored_under_a_generated_name(owner, superuser, media_root):
-    document = issue(owner, issued_by=superuser)
+def test_issued_pdf_carries_its_number_and_is_stored_under_a_generated_name(
+    owner, superuser, media_root, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        document = issue(owner, issued_by=superuser)
 
+    document.refresh_from_db()
+    assert document.status == Document.Status.READY
     pdf = document.file.read()
     text = "".join(pdf_text(pdf).split())
     assert "斗实名〔2026〕1号" in text
@@ -60,6 +67,30 @@ def test_issued_pdf_carries_its_number_and_is_stored_under_a_generated_name(owne
     assert (document.owner, document.recipient, document.issued_by) == (owner, owner, superuser)
     entry = AuditEntry.objects.get(action="documents.document.issue")
     assert (entry.actor, entry.object_id, entry.payload["number"]) == (superuser, str(document.pk), document.number)
+    rendered = AuditEntry.objects.get(action="documents.document.render")
+    assert rendered.payload == {"number": document.number, "sha256": document.sha256}
+
+
+@pytest.mark.django_db
+@time_machine.travel(datetime.datetime(2026, 5, 4, 9, 0, tzinfo=SHANGHAI), tick=False)
+def test_the_number_is_taken_in_the_step_and_the_pdf_rendered_only_after_commit(
+    owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    rendered = []
+    real_render = services.render_pdf
+    monkeypatch.setattr(services, "render_pdf", lambda *args: rendered.append(args[0]) or real_render(*args))
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        document = issue(owner)
+        # Inside the issuing transaction: numbered, saved, being prepared, nothing rendered.
+        assert document.number == "斗实名〔2026〕1号"
+        assert (document.status, document.file.name, rendered) == (Document.Status.PREPARING, "", [])
+
+    assert len(callbacks) == 1 and rendered == []
+    callbacks[0]()  # the commit: the task renders from the saved context
+    document.refresh_from_db()
+    assert rendered == ["documents/real_name_notice.html"]
+    assert document.is_ready and document.file.read().startswith(b"%PDF")
 
 
 @pytest.mark.django_db
@@ -76,24 +107,57 @@ def test_numbers_restart_each_year_by_beijing_time(owner):
 
 @pytest.mark.django_db
 @time_machine.travel(datetime.datetime(2026, 5, 4, 9, 0, tzinfo=SHANGHAI), tick=False)
-def test_a_failed_render_takes_no_number_and_stores_nothing(owner, monkeypatch, media_root):
+def test_a_failed_render_keeps_the_number_stores_nothing_and_shows_staff_the_error(owner, monkeypatch, media_root):
     def broken(template_name, context):
         raise RuntimeError("renderer crashed")
 
+    first = issue(owner)
     with monkeypatch.context() as patch:
         patch.setattr(services, "render_pdf", broken)
-        with pytest.raises(RuntimeError):
-            issue(owner)
+        assert render_document.apply(args=[first.pk]).get() == "failed"
 
-    assert not Document.objects.exists()
-    assert not AuditEntry.objects.filter(action="documents.document.issue").exists()
+    first.refresh_from_db()
+    assert (first.number, first.status, first.file.name) == ("斗实名〔2026〕1号", Document.Status.FAILED, "")
+    assert "renderer crashed" in first.render_error and first.render_attempts == 1
     assert stored_files(media_root) == []
-    assert issue(owner).number == "斗实名〔2026〕1号"
+    # No gap: the next document takes number 2; rendering the first again succeeds.
+    assert issue(owner).number == "斗实名〔2026〕2号"
+    assert services.render_document_again(first, actor=owner) is True
+    render_document.apply(args=[first.pk])
+    first.refresh_from_db()
+    assert first.is_ready and first.render_error == ""
 
 
 @pytest.mark.django_db
 @time_machine.travel(datetime.datetime(2026, 5, 4, 9, 0, tzinfo=SHANGHAI), tick=False)
-def test_a_failure_after_storing_the_file_leaves_no_file_and_no_gap(owner, monkeypatch, media_root):
+def test_a_transient_render_error_is_retried_until_the_letter_exists(owner, monkeypatch):
+    real_render = services.render_pdf
+    failures = iter([OSError("font cache busy"), OSError("storage timeout")])
+
+    def flaky(template_name, context):
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return real_render(template_name, context)
+
+    document = issue(owner)
+    monkeypatch.setattr(services, "render_pdf", flaky)
+    for attempt in range(3):  # as the worker runs the task again when it asks for a retry
+        try:
+            render_document.apply(args=[document.pk], retries=attempt)
+            break
+        except Retry:
+            continue
+
+    document.refresh_from_db()
+    assert document.is_ready and document.render_attempts == 2
+    assert render_document.apply(args=[document.pk]).get() == Document.Status.READY  # idempotent: nothing redone
+    assert Document.objects.get(pk=document.pk).sha256 == document.sha256
+
+
+@pytest.mark.django_db
+@time_machine.travel(datetime.datetime(2026, 5, 4, 9, 0, tzinfo=SHANGHAI), tick=False)
+def test_a_failure_in_the_issuing_transaction_leaves_no_document_and_no_gap(owner, monkeypatch, media_root):
     def broken_audit(*args, **kwargs):
         raise RuntimeError("audit log unavailable")
 

@@ -171,3 +171,27 @@ def test_a_file_missing_from_storage_is_404_not_500(client, owner, attachment):
     client.force_login(owner)
 
     assert client.get(attachment.get_absolute_url()).status_code == 404
+
+
+def test_a_letter_being_prepared_answers_a_translated_409_page_not_an_error(client, owner):
+    from django.utils import translation
+
+    from doumen_portal.documents.services import issue_document
+
+    document = issue_document(
+        doc_type="real_name_notice",
+        template_name="documents/real_name_notice.html",
+        context={},
+        title="实名认证结果通知书",
+        owner=owner,
+        recipient=owner,
+    )
+    client.force_login(owner)
+
+    response = client.get(document.get_absolute_url())
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    with translation.override("zh-hans"):
+        assert str(translation.gettext("The letter is being prepared")) in page
+    assert document.number in page

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from tests.documents.samples import image_bytes
 from tests.e2e.conftest import query
 from tests.incubator.conftest import code
 
@@ -49,12 +50,16 @@ def test_representative_registers_applies_is_accepted_books_a_room_and_sees_serv
     page.fill("#id_name", "斗门区青年志愿服务协会")
     page.select_option("#id_org_type", "charity")
     page.fill("#id_credit_code", code(42))
+    page.set_input_files(
+        "#id_certificate", files=[{"name": "登记证书.png", "mimeType": "image/png", "buffer": image_bytes("PNG")}]
+    )
     page.select_option("#id_town", label="井岸镇")
     page.fill("#id_full_time_staff", "3")
     page.fill("#id_contact_phone", "13711112222")
     page.locator("form [type=submit]").last.click()
     page.wait_for_url(re.compile(r"/incubator/organizations/\d+/$"))
     assert "斗门区青年志愿服务协会" in page.locator("h1").inner_text()
+    assert "待确认" in page.content()  # the credit code waits for staff to check the certificate
     organization = query(lambda: Organization.objects.get(name="斗门区青年志愿服务协会"))
 
     page.locator(f"a[href='/incubator/applications/new/?organization={organization.pk}']").click()

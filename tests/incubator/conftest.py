@@ -15,6 +15,15 @@ from tests.factories import StaffFactory, UserFactory
 S = IncubationApplication.Status
 
 
+def certificate_scan(name="登记证书.png"):
+    """A scan of a registration certificate, as a browser uploads it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.documents.samples import image_bytes
+
+    return SimpleUploadedFile(name, image_bytes("PNG"), content_type="image/png")
+
+
 def code(n: int) -> str:
     return make_credit_code(f"51440403MJL{n:06d}")
 

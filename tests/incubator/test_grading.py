@@ -25,6 +25,7 @@ from incubator.models import (
 from incubator.models.incubation import add_months
 from incubator.services import grading as services
 from tests.conftest import login_with_mfa
+from tests.letters import render_pending_documents
 
 from .conftest import make_organization
 
@@ -458,6 +459,7 @@ def test_grading_page_visibility(client, application, representative, outsider, 
 def test_certificate_download_by_representative_not_outsider(client, application, representative, staff, outsider):
     advance(application, representative, staff, G.DECIDED, total=920)
     document = Document.objects.get(doc_type="grading_certificate")
+    render_pending_documents()
     url = reverse("documents:document_download", args=[document.public_id])
     client.force_login(representative)
     assert client.get(application.get_absolute_url()).content.decode().count(document.number) == 1

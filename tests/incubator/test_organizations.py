@@ -11,7 +11,7 @@ from incubator import services
 from incubator.creditcode import validate_credit_code
 from incubator.models import Organization, Representative
 
-from .conftest import code, make_organization
+from .conftest import certificate_scan, code, make_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +39,16 @@ def test_invalid_codes_say_what_is_wrong(value, kind, words):
         assert words in error.value.messages[0]
 
 
-def test_registering_makes_the_user_its_representative(representative):
+def test_registering_makes_the_user_its_representative_and_the_code_awaits_staff(representative):
     town = Town.objects.get(code="baijiao")
     organization = services.register_organization(
-        representative, values={"name": "白蕉镇新成立协会", "org_type": "charity", "credit_code": VALID, "town": town}
+        representative,
+        values={"name": "白蕉镇新成立协会", "org_type": "charity", "credit_code": VALID, "town": town},
+        certificate=certificate_scan(),
     )
-    assert organization.status == Organization.Status.REGISTERED
+    organization.refresh_from_db()
+    assert (organization.status, organization.credit_code) == (Organization.Status.PREPARING, None)
+    assert organization.registration_state == "awaiting"
     assert Representative.objects.filter(organization=organization, user=representative).exists()
 
 
@@ -71,16 +75,11 @@ def test_invalid_credit_code_is_refused_and_nothing_created(representative):
     assert not Organization.objects.filter(name="错码协会").exists()
 
 
-def test_duplicate_code_is_refused(organization, representative):
-    with pytest.raises(Conflict):
+def test_duplicate_name_is_refused_with_its_translated_message(organization, representative):
+    with translation.override("en"), pytest.raises(Conflict, match="this name"):
         services.register_organization(
             representative,
-            values={
-                "name": "另一个名字",
-                "org_type": "other",
-                "credit_code": organization.credit_code,
-                "town": organization.town,
-            },
+            values={"name": organization.name, "org_type": "other", "credit_code": "", "town": organization.town},
         )
     assert Organization.objects.count() == 1
 
@@ -98,19 +97,14 @@ def test_non_representative_edit_is_refused_and_nothing_changes(organization, ou
     assert organization.name == "斗门区测试公益协会"
 
 
-def test_representative_cannot_set_grade_but_staff_can(organization, representative, staff):
-    with pytest.raises(NotPermitted):
-        services.update_organization(organization, by=representative, values={"grade": "5A"})
-    services.update_organization(organization, by=staff, values={"grade": "3A", "status": "deregistered"})
+@pytest.mark.parametrize("who", ["representative", "staff"])
+def test_nobody_sets_grade_status_or_credit_code_by_editing(organization, representative, staff, who):
+    editor = representative if who == "representative" else staff
+    for values in ({"grade": "5A"}, {"status": "deregistered"}, {"credit_code": code(5)}):
+        with pytest.raises(NotPermitted):
+            services.update_organization(organization, by=editor, values=values)
     organization.refresh_from_db()
-    assert organization.grade == "3A" and organization.status == "deregistered"
-
-
-def test_invalid_code_on_edit_is_refused(organization, representative):
-    with pytest.raises(InvalidInput):
-        services.update_organization(organization, by=representative, values={"credit_code": "123"})
-    organization.refresh_from_db()
-    assert organization.credit_code == code(1)
+    assert (organization.grade, organization.status, organization.credit_code) == ("", "registered", code(1))
 
 
 # Portal -----------------------------------------------------------------------------------------------
@@ -126,11 +120,14 @@ def test_register_page_creates_and_redirects(client, representative):
             "credit_code": code(7),
             "town": Town.objects.first().pk,
             "full_time_staff": 2,
+            "certificate": certificate_scan(),
         },
     )
     organization = Organization.objects.get(name="门户注册协会")
     assert response.status_code == 302 and response.url == organization.get_absolute_url()
     assert organization.representatives.filter(pk=representative.pk).exists()
+    page = client.get(organization.get_absolute_url()).content.decode()
+    assert "待确认" in page
 
 
 def test_register_page_shows_the_credit_code_error(client, representative):
@@ -169,7 +166,6 @@ def test_edit_page_saves_for_representative(client, organization, representative
     data = {
         "name": organization.name,
         "org_type": "charity",
-        "credit_code": organization.credit_code,
         "town": organization.town_id,
         "full_time_staff": 9,
         "contact_person": "王联系",
@@ -280,16 +276,21 @@ def test_api_patch_by_representative(client, organization, representative):
     assert response.json()["full_time_staff"] == 4
 
 
-def test_api_patch_invalid_code_is_400(client, organization, representative):
+def test_api_credit_code_and_status_are_read_only_and_the_state_is_shown(client, organization, representative):
     client.force_login(representative)
     response = client.patch(
         reverse("api:organization-detail", args=[organization.pk]),
-        {"credit_code": "51440403MJL00000"},
+        {"credit_code": code(5), "status": "deregistered", "full_time_staff": 3},
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
+    assert response.json()["registration_state"] == "registered"
     organization.refresh_from_db()
-    assert organization.credit_code == code(1)
+    assert (organization.credit_code, organization.status, organization.full_time_staff) == (
+        code(1),
+        "registered",
+        3,
+    )
 
 
 def test_representative_adds_a_colleague_and_an_outsider_cannot(organization, representative, outsider):

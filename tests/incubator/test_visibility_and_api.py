@@ -8,6 +8,7 @@ from doumen_portal.documents.models import Document
 from incubator import services
 from incubator.models import IncubationApplication, ServiceRecord
 from tests.conftest import login_with_mfa
+from tests.letters import render_pending_documents
 
 from .conftest import S, make_application, make_organization
 
@@ -82,8 +83,16 @@ def test_staff_accepts_on_the_portal_page_and_the_letter_is_listed(client, appli
     login_with_mfa(client, representative)
     page = client.get(application.get_absolute_url()).content.decode()
     document = Document.objects.get(doc_type="incubation_agreement")
-    assert document.number in page
-    assert client.get(reverse("documents:document_download", args=[document.public_id])).status_code == 200
+    download = reverse("documents:document_download", args=[document.public_id])
+    # Until the worker has rendered it, the agreement is listed as being prepared, without a link.
+    assert document.number in page and "正在生成" in page and download not in page
+    assert client.get(download).status_code == 409
+
+    render_pending_documents()
+
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert download in page and "正在生成" not in page
+    assert client.get(download).status_code == 200
 
 
 def test_outsider_cannot_download_the_agreement(client, application, staff, outsider):

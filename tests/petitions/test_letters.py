@@ -10,11 +10,13 @@ from pypdf import PdfReader
 
 from doumen_portal.casework.services import transition
 from doumen_portal.documents.models import Document
+from tests.letters import render_pending_documents
 
 pytestmark = pytest.mark.django_db
 
 
 def pdf_text(client, document) -> str:
+    render_pending_documents()  # as the worker does once the step has committed
     response = client.get(reverse("documents:document_download", args=[document.public_id]))
     assert response.status_code == 200
     data = b"".join(response.streaming_content)

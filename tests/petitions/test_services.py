@@ -340,8 +340,9 @@ def test_re_review_window_hearing_pause_and_final_opinion(petition, supervisor, 
         transition(petition, "request_review", actor=citizen, note="不服")
     with at("2026-03-20"):
         transition(petition, "decide_review", actor=supervisor, note="维持原处理意见")
-    with at("2026-04-20"), pytest.raises(Conflict):
-        transition(petition, "request_rereview", actor=citizen, note="仍不服")  # 31 days after
+    # 30 days after 20 March is Sunday 19 April: the window ends on Monday 20 April.
+    with at("2026-04-21"), pytest.raises(Conflict):
+        transition(petition, "request_rereview", actor=citizen, note="仍不服")
     with at("2026-04-19"):
         transition(petition, "request_rereview", actor=citizen, note="仍不服")
     petition.refresh_from_db()

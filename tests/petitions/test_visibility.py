@@ -7,6 +7,7 @@ from django.urls import reverse
 from petitions.selectors import petitions_visible_to
 from petitions.services import add_agent
 from tests.conftest import login_with_mfa
+from tests.letters import render_pending_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,7 @@ def test_the_petitioners_letters_are_downloadable_by_those_who_see_the_petition(
     from doumen_portal.documents.models import Document
 
     transition(assigned, "accept", actor=agent)
+    render_pending_documents()
     url = reverse("documents:document_download", args=[Document.objects.get().public_id])
     for user, status in [(citizen, 200), (agent, 200), (supervisor, 200), (other_citizen, 404), (other_agent, 404)]:
         login_with_mfa(client, user)
