@@ -13,7 +13,7 @@ GET   /api/v1/surveys/                       surveys sent to own organizations (
 GET/POST /api/v1/surveys/{id}/responses/     responses seen (staff: all); answer or change (409 once closed)
 GET/POST /api/v1/gradings/                   own organizations' grading applications (staff: all); create a draft
 PATCH /api/v1/gradings/{ref}/                self-assessment while draft or submitted
-POST  /api/v1/gradings/{ref}/transitions/    {"action", "note"}; scores/ and downgrade/ for staff
+POST  /api/v1/gradings/{ref}/transitions/    {"action", "note", ...the step's fields}; scores/, downgrade/ for staff
 """
 
 import django_filters
@@ -25,7 +25,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from doumen_portal.api_mixins import CreateInTransactionMixin
-from doumen_portal.casework.api import CaseStepsMixin
+from doumen_portal.casework.api import CaseStepsMixin, step_input_serializer
 from doumen_portal.exceptions import InvalidInput, NotPermitted
 from doumen_portal.pagination import NameCursorPagination
 from doumen_portal.places.models import Town
@@ -451,6 +451,9 @@ class DowngradeInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=4000)
 
 
+GradingTransitionSerializer = step_input_serializer(GradingApplication, name="GradingTransitionSerializer")
+
+
 class GradingApplicationViewSet(
     CaseStepsMixin, CreateInTransactionMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
@@ -458,8 +461,8 @@ class GradingApplicationViewSet(
 
     Created as a draft (PATCH the self-assessment while draft or submitted); steps through
     ``transitions/`` (submit, complete_self_assessment, start_scoring, publish, request_recheck (once),
-    publish_recheck, decide, reject, revoke); staff record expert scores with ``scores/`` and lower a grade
-    with ``downgrade/``."""
+    publish_recheck, decide, reject, downgrade with ``grade``, revoke); staff record expert scores with
+    ``scores/`` and may also lower a grade with ``downgrade/``."""
 
     serializer_class = GradingApplicationSerializer
     lookup_field = "reference"
@@ -471,6 +474,11 @@ class GradingApplicationViewSet(
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         return selectors.gradings_visible_to(self.request.user).order_by("-created_at")
+
+    @extend_schema(request=GradingTransitionSerializer, responses={200: GradingApplicationSerializer})
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, *args, **kwargs):
+        return self.take_step(request, GradingTransitionSerializer)
 
     def perform_create(self, serializer):
         from .services.grading import create_grading_application, save_self_assessment

@@ -281,7 +281,10 @@ class CaseStepForm(forms.Form):
         step_form = step.make_form() if step is not None else None
         if step_form is None:
             return {}
-        return {name: self.data.get(name) for name in step_form.fields if self.data.get(name) not in (None, "")}
+        return {
+            name: field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            for name, field in step_form.fields.items()
+        }
 
 
 class CaseAdminMixin(WorkflowOwnedFieldsAdminMixin):

@@ -90,6 +90,16 @@ class HistorySerializer(serializers.Serializer):
         return "applicant" if row.actor_id == self.context["case"].applicant_id else "other"
 
 
+_input_serializers: dict = {}
+
+
+def step_input_serializer_of(model) -> type[serializers.Serializer]:
+    """``step_input_serializer(model)``, built once per case model."""
+    if model not in _input_serializers:
+        _input_serializers[model] = step_input_serializer(model)
+    return _input_serializers[model]
+
+
 class CaseStepsMixin:
     """``transitions`` and ``history`` actions of a case viewset. A viewset whose steps take data overrides
     ``transitions`` only to name its input serializer in the schema and calls ``take_step``."""
@@ -103,10 +113,12 @@ class CaseStepsMixin:
     @extend_schema(request=TransitionInputSerializer, responses={200: None})
     @action(detail=True, methods=["post"])
     def transitions(self, request, *args, **kwargs):
-        return self.take_step(request, TransitionInputSerializer)
+        return self.take_step(request)
 
-    def take_step(self, request, input_serializer):
+    def take_step(self, request, input_serializer=None):
         case = self.get_object()
+        # The input of this case type's steps, so that a step's own fields are typed before its form checks them.
+        input_serializer = input_serializer or step_input_serializer_of(type(case))
         data = input_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

@@ -43,7 +43,10 @@ class StepForm(forms.Form):
 
     def step_data(self) -> dict:
         """The step's own fields as typed: the step's form cleans them again in ``transition``."""
-        return {name: self.data.get(name) for name in self.step_fields if name in self.data}
+        return {
+            name: self.fields[name].widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            for name in self.step_fields
+        }
 
     def add_refusal(self, error) -> None:
         """A service's refusal on this form: on the fields it names, else at the top."""

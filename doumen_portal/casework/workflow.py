@@ -13,7 +13,7 @@ case along it. Sketch::
             Step("not_accept", [Status.SUBMITTED], Status.NOT_ACCEPTED, by="petitions.register_petition",
                  label=_("Do not accept"), form=NotAcceptForm, confirm=True,
                  sets={"legal_channel": data("legal_channel"), "registered_on": TODAY},
-                 effects=(issue_letter("registration"),)),
+                 effects=(IssueLetter("registration"),)),
         ], opening_clock=Clock.start(15))
 
 A step's extra data is a Django form (``form``): ``transition(case, action, actor=..., data={...})``

@@ -79,7 +79,7 @@ def test_representative_registers_applies_is_accepted_books_a_room_and_sees_serv
     staff_page.set_default_timeout(15_000)
     log_in(staff_page, base, "13933334444")
     staff_page.goto(f"{base}{application.get_absolute_url()}")
-    staff_page.fill("#note-accept", "同意入驻孵化。")
+    staff_page.fill("#id_accept_note", "同意入驻孵化。")
     staff_page.locator("form:has(input[name=action][value=accept]) button").click()
     staff_page.wait_for_load_state()
     staff_context.close()

@@ -584,3 +584,22 @@ def test_band_out_of_order_is_refused_in_the_admin(client, staff):
     assert GradeBand.objects.get(pk=band.pk).min_score == 800
     assert client.post(url, {"grade": "4A", "min_score": 850}).status_code == 302
     assert services.grade_for_score(850) == "4A"
+
+
+def test_api_downgrade_step_names_a_grade_that_is_not_lower(client, application, representative, staff):
+    application = advance(application, representative, staff, G.DECIDED, total=850)
+    login_with_mfa(client, staff)
+    url = reverse("api:grading-transitions", args=[application.reference.lower()])
+
+    missing = client.post(url, {"action": "downgrade", "note": "年检基本合格"}, content_type="application/json")
+    too_high = client.post(
+        url, {"action": "downgrade", "note": "年检基本合格", "grade": "5A"}, content_type="application/json"
+    )
+    done = client.post(
+        url, {"action": "downgrade", "note": "年检基本合格", "grade": "2A"}, content_type="application/json"
+    )
+
+    assert missing.status_code == 400 and list(missing.json()["fields"]) == ["grade"]
+    assert too_high.status_code == 400 and list(too_high.json()["fields"]) == ["grade"]
+    assert done.status_code == 200
+    assert Organization.objects.get(pk=application.organization_id).grade == "2A"
