@@ -403,12 +403,15 @@ AXES_RESET_ON_SUCCESS = False
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # allauth rate limits. SMS codes per client address (ip) and per number (key), in that order: a request refused
-# for its address does not use up the number's quota. The 30-second gap matches the 429 page's wording. Sign-ups
+# for its address does not use up the number's quota. The 60-second gap (accounts.sms_codes) matches the 429 page
+# and the buttons' countdown. Sign-ups
 # are limited below phone verification, so that a sign-up is refused before its account is created. Failed
 # logins are left to axes (5 per account), so this limit sits above it; it also bounds wrong TOTP codes per user.
 ACCOUNT_RATE_LIMITS = {
-    "verify_phone": "5/m/ip,60/h/ip,1/30s/key,5/h/key,10/d/key",
-    "request_login_code": "5/m/ip,30/h/ip,1/30s/key,5/h/key,10/d/key",
+    "verify_phone": "5/m/ip,60/h/ip,1/60s/key,5/h/key,10/d/key",
+    "request_login_code": "5/m/ip,30/h/ip,1/60s/key,5/h/key,10/d/key",
+    # The portal's own SMS password reset (doumen_portal.accounts.recovery), limited as the other SMS codes.
+    "reset_password_by_sms": "5/m/ip,30/h/ip,1/60s/key,5/h/key,10/d/key",
     "signup": "3/m/ip,30/h/ip",
     "login_failed": "20/m/ip,10/5m/key",
 }
