@@ -358,6 +358,13 @@ ATTACHMENT_MAX_REQUEST_BYTES = env.int("ATTACHMENT_MAX_REQUEST_BYTES", default=2
 # The largest request body the portal reads (413 above it): those files plus 1 MiB of form fields. The proxy's
 # body limit is the same (deploy/nginx/doumen-portal.conf: client_max_body_size 21m).
 REQUEST_BODY_MAX_BYTES = ATTACHMENT_MAX_REQUEST_BYTES + 1024 * 1024
+# Files kept from a form that came back with errors wait this long for the form to be sent again; an hourly
+# task deletes those never attached to a case (documents.tasks.purge_abandoned_pending_uploads).
+ATTACHMENT_PENDING_MAX_AGE_HOURS = env.int("ATTACHMENT_PENDING_MAX_AGE_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["documents-purge-abandoned-pending-uploads"] = {
+    "task": "doumen_portal.documents.tasks.purge_abandoned_pending_uploads",
+    "schedule": crontab(minute=20),
+}
 # Stored uploads are never executable and not world-readable; they are served only by permission-checked views.
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
