@@ -211,6 +211,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# Named date formats per language (Chinese 2026年3月2日 and 24-hour times), see doumen_portal/formats.
+FORMAT_MODULE_PATH = ["doumen_portal.formats"]
 USE_I18N = True
 USE_TZ = True
 
