@@ -421,6 +421,8 @@ ACCOUNT_RATE_LIMITS = {
     "request_login_code": "5/m/ip,30/h/ip,1/60s/key,5/h/key,10/d/key",
     # The portal's own SMS password reset (doumen_portal.accounts.recovery), limited as the other SMS codes.
     "reset_password_by_sms": "5/m/ip,30/h/ip,1/60s/key,5/h/key,10/d/key",
+    # The SMS code that confirms closing one's own account (doumen_portal.accounts.closing).
+    "close_account_code": "5/m/ip,30/h/ip,1/60s/key,5/h/key,10/d/key",
     "signup": "3/m/ip,30/h/ip",
     "login_failed": "20/m/ip,10/5m/key",
 }

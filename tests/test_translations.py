@@ -107,7 +107,7 @@ PAGES_CITIZEN = ["/my-affairs/", "/accounts/profile/", "/inbox/", "/accounts/ide
 PAGES_UNVERIFIED = ["/accounts/real-name/"]
 PAGES_ANONYMOUS += ["/petitions/progress/", "/privacy/", "/terms/"]
 PAGES_CITIZEN += ["/petitions/new/", "/petitions/mine/"]
-PAGES_CITIZEN += ["/accounts/api-tokens/"]
+PAGES_CITIZEN += ["/accounts/api-tokens/", "/accounts/close/"]
 
 
 @pytest.mark.django_db
