@@ -56,3 +56,17 @@ def recent_filter(field: str = "created_at"):
             return queryset.filter(**{f"{field}__gte": since})
 
     return RecentFilter
+
+
+class LabelledTabularInlineMixin:
+    """A tabular inline whose inputs carry their column's name (``aria-label``).
+
+    Django labels the columns of a tabular inline with table headers only, which screen readers do not tie to
+    the inputs of each row; axe-core reports them as unlabelled.
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            field.widget.attrs.setdefault("aria-label", field.label or db_field.verbose_name)
+        return field
