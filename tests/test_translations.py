@@ -152,6 +152,7 @@ def test_every_page_template_renders_in_both_languages(client, language):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     fetch(client, reverse("account_login"))
     fetch(client, reverse("account_signup"))
+    fetch(client, reverse("api_docs"))
     fetch(client, reverse("accounts:password_reset_sms"))
     fetch(client, reverse("account_request_login_code"))
     # The second pages of the SMS password reset and of the login by code, reached by asking for a code.
