@@ -171,3 +171,34 @@ def test_staff_accounts_are_not_closed_from_the_portal(client):
 
     staff.refresh_from_db()
     assert response.status_code in (200, 302) and staff.is_active
+
+
+def test_api_closes_the_own_account_with_the_password(citizen):
+    from rest_framework.test import APIClient
+
+    _token, key = api_token(citizen)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    wrong = api.post(reverse("api:me_close"), {"password": "Wrong-password-1", "confirm": True}, format="json")
+    citizen.refresh_from_db()
+    assert wrong.status_code == 403 and citizen.is_active
+
+    done = api.post(reverse("api:me_close"), {"password": PASSWORD, "confirm": True}, format="json")
+    citizen.refresh_from_db()
+    assert done.status_code == 204 and not citizen.is_active and citizen.phone is None
+    assert api.get(reverse("api:me")).status_code in (401, 403)
+
+
+def test_api_refuses_closing_while_a_petition_is_in_progress(citizen):
+    from rest_framework.test import APIClient
+
+    file_petition(citizen)
+    api = APIClient()
+    api.force_authenticate(citizen)
+
+    response = api.post(reverse("api:me_close"), {"password": PASSWORD, "confirm": True}, format="json")
+
+    assert response.status_code == 409
+    citizen.refresh_from_db()
+    assert citizen.is_active
