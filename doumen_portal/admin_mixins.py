@@ -102,3 +102,17 @@ class WorkflowOwnedFieldsAdminMixin:
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         return [*readonly, *(name for name in workflow_owned_fields(self.model) if name not in readonly)]
+
+
+class LabelledTabularInlineMixin:
+    """A tabular inline whose inputs carry their column's name (``aria-label``).
+
+    Django labels the columns of a tabular inline with table headers only, which screen readers do not tie to
+    the inputs of each row; axe-core reports them as unlabelled.
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            field.widget.attrs.setdefault("aria-label", field.label or db_field.verbose_name)
+        return field

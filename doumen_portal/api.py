@@ -16,7 +16,7 @@ from incubator.api import (
 )
 from petitions.api import ConsultationViewSet, PetitionViewSet
 
-from .accounts.api import IdentityCorrectionViewSet, MeView
+from .accounts.api import CloseAccountView, IdentityCorrectionViewSet, MeView
 from .api_errors import NOTHING_FOUND, error_body
 from .notifications.api import NotificationViewSet
 from .places.api import TownViewSet
@@ -55,6 +55,7 @@ def not_found(request, *args, **kwargs):
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("me/close/", CloseAccountView.as_view(), name="me_close"),
     path("", include(router.urls)),
     re_path(r"^.*/$", not_found),
 ]

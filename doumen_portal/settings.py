@@ -63,7 +63,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "doumen_portal.admin_site.PortalAdminConfig",  # django.contrib.admin with the portal's AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -212,6 +212,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# Named date formats per language (Chinese 2026年3月2日 and 24-hour times), see doumen_portal/formats.
+FORMAT_MODULE_PATH = ["doumen_portal.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -363,6 +365,13 @@ ATTACHMENT_MAX_REQUEST_BYTES = env.int("ATTACHMENT_MAX_REQUEST_BYTES", default=2
 # The largest request body the portal reads (413 above it): those files plus 1 MiB of form fields. The proxy's
 # body limit is the same (deploy/nginx/doumen-portal.conf: client_max_body_size 21m).
 REQUEST_BODY_MAX_BYTES = ATTACHMENT_MAX_REQUEST_BYTES + 1024 * 1024
+# Files kept from a form that came back with errors wait this long for the form to be sent again; an hourly
+# task deletes those never attached to a case (documents.tasks.purge_abandoned_pending_uploads).
+ATTACHMENT_PENDING_MAX_AGE_HOURS = env.int("ATTACHMENT_PENDING_MAX_AGE_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["documents-purge-abandoned-pending-uploads"] = {
+    "task": "doumen_portal.documents.tasks.purge_abandoned_pending_uploads",
+    "schedule": crontab(minute=20),
+}
 # Stored uploads are never executable and not world-readable; they are served only by permission-checked views.
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
@@ -408,12 +417,17 @@ AXES_RESET_ON_SUCCESS = False
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # allauth rate limits. SMS codes per client address (ip) and per number (key), in that order: a request refused
-# for its address does not use up the number's quota. The 30-second gap matches the 429 page's wording. Sign-ups
+# for its address does not use up the number's quota. The 60-second gap (accounts.sms_codes) matches the 429 page
+# and the buttons' countdown. Sign-ups
 # are limited below phone verification, so that a sign-up is refused before its account is created. Failed
 # logins are left to axes (5 per account), so this limit sits above it; it also bounds wrong TOTP codes per user.
 ACCOUNT_RATE_LIMITS = {
-    "verify_phone": "5/m/ip,60/h/ip,1/30s/key,5/h/key,10/d/key",
-    "request_login_code": "5/m/ip,30/h/ip,1/30s/key,5/h/key,10/d/key",
+    "verify_phone": "5/m/ip,60/h/ip,1/60s/key,5/h/key,10/d/key",
+    "request_login_code": "5/m/ip,30/h/ip,1/60s/key,5/h/key,10/d/key",
+    # The portal's own SMS password reset (doumen_portal.accounts.recovery), limited as the other SMS codes.
+    "reset_password_by_sms": "5/m/ip,30/h/ip,1/60s/key,5/h/key,10/d/key",
+    # The SMS code that confirms closing one's own account (doumen_portal.accounts.closing).
+    "close_account_code": "5/m/ip,30/h/ip,1/60s/key,5/h/key,10/d/key",
     "signup": "3/m/ip,30/h/ip",
     "login_failed": "20/m/ip,10/5m/key",
 }

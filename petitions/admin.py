@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doumen_portal.admin_mixins import LargeTableAdminMixin
+from doumen_portal.admin_mixins import LabelledTabularInlineMixin, LargeTableAdminMixin
 from doumen_portal.casework.admin import CaseAdminMixin, DeadlineFilter
 from doumen_portal.exceptions import PortalError
 
@@ -108,7 +108,7 @@ class AuthorizationInline(admin.StackedInline):
         return True
 
 
-class WorkLogInline(admin.TabularInline):
+class WorkLogInline(LabelledTabularInlineMixin, admin.TabularInline):
     """Visits, calls, mediation, referral to litigation; entries are added, never edited."""
 
     model = WorkLogEntry

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.casework import calendar
@@ -55,7 +56,7 @@ def _review_window_guard(petition) -> str | None:
                 "A review can be asked for within %(days)d days of receiving the handling opinion "
                 "(issued %(date)s); that period has ended."
             )
-            % {"days": APPEAL_WINDOW_DAYS, "date": petition.opinion_issued_on}
+            % {"days": APPEAL_WINDOW_DAYS, "date": date_format(petition.opinion_issued_on)}
         )
     return None
 
@@ -67,7 +68,7 @@ def _rereview_window_guard(petition) -> str | None:
                 "A re-review can be asked for within %(days)d days of receiving the review opinion "
                 "(issued %(date)s); that period has ended."
             )
-            % {"days": APPEAL_WINDOW_DAYS, "date": petition.review_issued_on}
+            % {"days": APPEAL_WINDOW_DAYS, "date": date_format(petition.review_issued_on)}
         )
     return None
 

@@ -107,7 +107,7 @@ PAGES_CITIZEN = ["/my-affairs/", "/accounts/profile/", "/inbox/", "/accounts/ide
 PAGES_UNVERIFIED = ["/accounts/real-name/"]
 PAGES_ANONYMOUS += ["/petitions/progress/", "/privacy/", "/terms/"]
 PAGES_CITIZEN += ["/petitions/new/", "/petitions/mine/"]
-PAGES_CITIZEN += ["/accounts/api-tokens/"]
+PAGES_CITIZEN += ["/accounts/api-tokens/", "/accounts/close/"]
 
 
 @pytest.mark.django_db
@@ -153,6 +153,14 @@ def test_every_page_template_renders_in_both_languages(client, language):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     fetch(client, reverse("account_login"))
     fetch(client, reverse("account_signup"))
+    fetch(client, reverse("api_docs"))
+    fetch(client, reverse("accounts:password_reset_sms"))
+    fetch(client, reverse("account_request_login_code"))
+    # The second pages of the SMS password reset and of the login by code, reached by asking for a code.
+    client.post(reverse("accounts:password_reset_sms"), {"phone": "13912345678"})
+    fetch(client, reverse("accounts:password_reset_sms_confirm"))
+    client.post(reverse("account_request_login_code"), {"phone": "13912340000"})
+    fetch(client, reverse("account_confirm_login_code"))
 
     templates = Path(settings.BASE_DIR) / "templates"
     pages = {

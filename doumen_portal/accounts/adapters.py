@@ -2,13 +2,16 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.fields import PhoneField
+from allauth.core import context
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.notifications.sms import send_sms
 
+from . import sms_codes
 from .phones import to_e164
 
 
@@ -57,6 +60,26 @@ class AccountAdapter(DefaultAccountAdapter):
         send_sms(
             phone, gettext("[Doumen portal] Your verification code is %(code)s. Do not share it.") % {"code": code}
         )
+        sms_codes.record_code_sent(context.request)
+
+    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):
+        # A resend refused by the per-number limit (1/60s/key) says how long is left, as the button counts it.
+        wait = sms_codes.seconds_until_resend(request)
+        if wait and message is not None and message == self.error_messages["rate_limited"]:
+            message = sms_codes.wait_message(wait)
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
+    def validation_error(self, code, *args):
+        if code == "too_many_login_attempts" and self._is_code_request():
+            phone = to_e164(self.request.POST.get("phone", "")) or ""
+            wait = sms_codes.seconds_until_resend(self.request, action="request_login_code", phone=phone.lower())
+            if wait:
+                return ValidationError(sms_codes.wait_message(wait), code="too_early")
+        return super().validation_error(code, *args)
+
+    def _is_code_request(self) -> bool:
+        match = getattr(getattr(self, "request", None), "resolver_match", None)
+        return bool(match and match.url_name == "account_request_login_code")
 
     def send_unknown_account_sms(self, phone: str, **kwargs):
         send_sms(

@@ -1,10 +1,13 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
-from rest_framework.generics import RetrieveAPIView
+from rest_framework import serializers, status, viewsets
+from rest_framework.generics import GenericAPIView, RetrieveAPIView
+from rest_framework.response import Response
 
 from doumen_portal.api_mixins import CreateInTransactionMixin
 from doumen_portal.casework.api import CaseStepsMixin
 
+from . import closing
 from .models import IdentityCorrectionRequest
 from .roles import Role
 from .selectors import corrections_visible_to
@@ -81,3 +84,33 @@ class IdentityCorrectionViewSet(CaseStepsMixin, CreateInTransactionMixin, viewse
             reason=serializer.validated_data["reason"],
             request=self.request,
         )
+
+
+class CloseAccountSerializer(serializers.Serializer):
+    password = serializers.CharField(write_only=True, help_text="The account's password, to prove it is its owner.")
+    confirm = serializers.BooleanField(help_text="Must be true: closing cannot be undone.")
+
+    def validate_confirm(self, value):
+        if not value:
+            raise serializers.ValidationError(_("Tick the box to confirm that you want to close your account."))
+        return value
+
+
+class CloseAccountView(GenericAPIView):
+    """Close (注销) the authenticated person's own account, as the profile page does (see ``accounts.closing``).
+
+    Needs the password. Answers 204; 403 for a wrong password, 409 while a matter is in progress or for a
+    staff account. Personal data are deleted, filed cases kept; the token used stops working.
+    """
+
+    serializer_class = CloseAccountSerializer
+
+    @extend_schema(operation_id="me_close", responses={204: None})
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        closing.check_reauthentication(
+            request=request, actor=request.user, password=serializer.validated_data["password"]
+        )
+        closing.close_account(user=request.user, actor=request.user, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

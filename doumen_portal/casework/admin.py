@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.admin_mixins import ViewOnlyAdminMixin, WorkflowOwnedFieldsAdminMixin
+from doumen_portal.documents.selectors import attachments_of
 from doumen_portal.exceptions import PortalError
 
 from .models import CalendarOverride, CaseHistory, HolidayYear
@@ -411,6 +412,8 @@ class CaseAdminMixin(WorkflowOwnedFieldsAdminMixin):
         # Read-only roles (the district leader) get no "take a step" link: there is nothing they may do.
         context["may_take_step"] = obj is not None and bool(self.model.workflow.available(obj, request.user))
         context["may_refer"] = obj is not None and self.may_refer(request, obj)
+        # The citizen's files, each linked to the permission-checked download view (which records staff downloads).
+        context["case_attachments"] = list(attachments_of(obj)) if obj is not None else []
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def perform_step(self, request, case, form: CaseStepForm):

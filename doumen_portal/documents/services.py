@@ -1,6 +1,7 @@
 """Writes: issuing numbered documents and storing uploads."""
 
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -257,3 +258,32 @@ def discard_pending_upload(*, public_id, by) -> bool:
         attachment.delete()
         transaction.on_commit(lambda: attachment.file.delete(save=False))
     return True
+
+
+def purge_abandoned_uploads(*, older_than: timedelta, actor=None) -> int:
+    """Delete uploads never attached to a case within ``older_than`` of their upload, with their files.
+
+    They are the files kept from forms that were never sent again. Rows being attached right now are
+    locked by ``attach_upload`` and skipped; the files go once the deletion has committed. Returns the count.
+    """
+    cutoff = timezone.now() - older_than
+    with transaction.atomic():
+        abandoned = list(
+            Attachment.objects.select_for_update(skip_locked=True).filter(owner_id__isnull=True, created_at__lt=cutoff)
+        )
+        if not abandoned:
+            return 0
+        files = [attachment.file for attachment in abandoned]
+        Attachment.objects.filter(pk__in=[attachment.pk for attachment in abandoned]).delete()
+        log_action(
+            "documents.attachment.purge_abandoned",
+            actor=actor,
+            payload={"count": len(abandoned), "older_than_hours": older_than.total_seconds() / 3600},
+        )
+
+        def delete_files():
+            for stored in files:
+                stored.delete(save=False)
+
+        transaction.on_commit(delete_files)
+    return len(abandoned)

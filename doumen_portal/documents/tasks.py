@@ -1,13 +1,15 @@
-"""Celery tasks of the documents: render a letter's PDF after the issuing step commits."""
+"""Celery tasks of the documents: render a letter's PDF after the issuing step commits; purge uploads
+kept from a form that was never sent again."""
 
 import datetime
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError
 
 from .selectors import documents_being_prepared
-from .services import record_render_failure, render_document_file
+from .services import purge_abandoned_uploads, record_render_failure, render_document_file
 
 logger = logging.getLogger(__name__)
 
@@ -50,3 +52,9 @@ def requeue_documents_being_prepared() -> int:
     for document_id in ids:
         render_document.delay(document_id)
     return len(ids)
+
+
+@shared_task
+def purge_abandoned_pending_uploads() -> int:
+    """Hourly (see CELERY_BEAT_SCHEDULE): uploads kept from a form that was never sent again go after a day."""
+    return purge_abandoned_uploads(older_than=datetime.timedelta(hours=settings.ATTACHMENT_PENDING_MAX_AGE_HOURS))

@@ -9,6 +9,7 @@ import datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.audit.services import log_action
@@ -47,10 +48,13 @@ def eligibility_problems(organization: Organization, *, today: datetime.date | N
     elif add_months(registered_on, 12 * REGISTERED_YEARS) > today:
         problems.append(
             _("It must have been registered for 2 full years (registered on %(date)s; eligible from %(from)s).")
-            % {"date": registered_on.isoformat(), "from": add_months(registered_on, 12 * REGISTERED_YEARS).isoformat()}
+            % {
+                "date": date_format(registered_on),
+                "from": date_format(add_months(registered_on, 12 * REGISTERED_YEARS)),
+            }
         )
     if organization.grade and (organization.grade_valid_until is None or organization.grade_valid_until >= today):
-        until = organization.grade_valid_until.isoformat() if organization.grade_valid_until else "—"
+        until = date_format(organization.grade_valid_until) if organization.grade_valid_until else "—"
         problems.append(
             _("It already holds the %(grade)s grade, valid until %(date)s.")
             % {"grade": organization.grade, "date": until}
@@ -65,7 +69,7 @@ def eligibility_problems(organization: Organization, *, today: datetime.date | N
     penalty = next((p for p in organization.penalties.all() if p.decided_on > since), None)
     if penalty is not None:
         problems.append(
-            _("It is under an administrative penalty decided on %(date)s.") % {"date": penalty.decided_on.isoformat()}
+            _("It is under an administrative penalty decided on %(date)s.") % {"date": date_format(penalty.decided_on)}
         )
     return problems
 

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from doumen_portal.audit.services import log_action
@@ -128,7 +129,7 @@ def submit_response(
             raise NotPermitted(_("This survey was not sent to this organization."), code="not_recipient")
         if timezone.now() >= locked.closes_at:
             raise Conflict(
-                CLOSED % {"date": timezone.localtime(locked.closes_at).strftime("%Y-%m-%d %H:%M")}, code="closed"
+                CLOSED % {"date": date_format(timezone.localtime(locked.closes_at), "DATETIME_FORMAT")}, code="closed"
             )
         questions = list(locked.questions.all())
         known = {str(q.pk) for q in questions}

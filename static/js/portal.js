@@ -18,3 +18,24 @@ document.querySelectorAll("select[data-follows]").forEach(function (select) {
   leader.addEventListener("change", follow);
   follow();
 });
+
+/* A "获取验证码" button (partials/sms_code_button.html) waits data-resend-wait seconds, counting down in its
+   label; the server refuses an early request anyway, so without this script the button simply stays usable. */
+document.querySelectorAll("button[data-resend-wait]").forEach(function (button) {
+  var left = parseInt(button.dataset.resendWait, 10) || 0;
+  if (left <= 0) return;
+  var label = button.textContent;
+  var template = button.dataset.countdownText || "{seconds}";
+  function tick() {
+    if (left <= 0) {
+      button.disabled = false;
+      button.textContent = label;
+      return;
+    }
+    button.disabled = true;
+    button.textContent = template.replace("{seconds}", left);
+    left -= 1;
+    window.setTimeout(tick, 1000);
+  }
+  tick();
+});

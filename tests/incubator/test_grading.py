@@ -107,7 +107,7 @@ def test_registered_exactly_two_years_ago_is_eligible_and_a_day_less_is_not(orga
     assert services.eligibility_problems(organization, today=today) == []
     organization.registered_on = datetime.date(2024, 6, 16)
     problems = services.eligibility_problems(organization, today=today)
-    assert len(problems) == 1 and "2024-06-16" in str(problems[0])
+    assert len(problems) == 1 and "2024年6月16日" in str(problems[0])
 
 
 def test_not_registered_is_not_eligible(organization):
@@ -470,7 +470,7 @@ def test_certificate_download_by_representative_not_outsider(client, application
 
 def test_directory_shows_grade_validity(client, application, representative, staff):
     advance(application, representative, staff, G.DECIDED, total=720)
-    until = add_months(timezone.localdate(), 60).isoformat()
+    until = "{0.year}年{0.month}月{0.day}日".format(add_months(timezone.localdate(), 60))
     assert until in client.get(reverse("incubator:directory")).content.decode()
 
 

@@ -74,7 +74,7 @@ def test_login_sign_up_sms_codes_and_lookup_answer_without_redis(portal, private
     assert wrong.status == 200
     assert (signup.status, signup["Location"]) == (302, "/accounts/phone/verify/")
     assert code.status == 302
-    # The limits still hold: one SMS code per number every 30 seconds, five wrong guesses per tracking number.
+    # The limits still hold: one SMS code per number every 60 seconds, five wrong guesses per tracking number.
     assert code_again.status == 200  # the form says to wait
     assert [sms["phone"] for sms in sms_outbox()].count("+8613912340000") == 1
     assert [answer.status for answer in guesses] == [200] * 5 + [429]

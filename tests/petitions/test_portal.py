@@ -140,7 +140,9 @@ def test_the_petition_page_shows_timeline_deadline_and_letters(client, petition,
     page = client.get(petition.get_absolute_url()).content.decode()
 
     petition.refresh_from_db()
-    assert petition.due_date.strftime("%Y-%m-%d") in page
+    assert (
+        f"{petition.due_date.year}年{petition.due_date.month}月{petition.due_date.day}日" in page
+    )  # Chinese date format
     assert "予以受理" in page
     letter = Document.objects.get()
     assert letter.number in page

@@ -295,7 +295,7 @@ def test_one_extension_of_30_days_with_approver_and_reason_and_the_petitioner_is
     assert petition.extension_approved_by == supervisor
     assert petition.extension_reason == "需要现场勘查"
     told = Notification.objects.filter(recipient=citizen).order_by("-pk").first()
-    assert "需要现场勘查" in told.body and "2026-06-05" in told.body
+    assert "需要现场勘查" in told.body and "2026年6月5日" in told.body
 
 
 def test_the_opinion_letter_is_numbered_and_opens_the_review_window(petition, supervisor):

@@ -72,3 +72,19 @@ def test_api_docs_page_is_self_hosted(client):
     page = response.content.decode()
     assert "swagger-ui" in page
     assert "cdn" not in page.lower()
+
+
+def test_api_docs_page_is_chinese_and_leads_back_to_the_portal(client):
+    page = client.get(reverse("api_docs")).content.decode()
+
+    assert '<html lang="zh-Hans">' in page
+    assert "<title>接口文档 · " in page
+    assert f'href="{reverse("home")}"' in page and "返回门户" in page
+
+
+def test_only_the_footer_links_to_the_api_docs(client):
+    page = client.get(reverse("home")).content.decode()
+
+    footer = page[page.index('<footer class="site-footer">') :]
+    assert page.count(f'href="{reverse("api_docs")}"') == 1
+    assert f'href="{reverse("api_docs")}"' in footer and "开放接口" in footer

@@ -211,3 +211,36 @@ def test_language_cookie_wins_over_the_saved_language(client):
 def test_favicon_ico_points_at_the_portal_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("img/favicon.svg")
+
+
+def test_dates_are_chinese_with_24_hour_times_and_english_stays_english():
+    import datetime
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    moment = datetime.datetime(2026, 3, 2, 15, 5)
+    template = Template('{{ d|date:"DATE_FORMAT" }} · {{ d|date:"DATETIME_FORMAT" }} · {{ d|date:"TIME_FORMAT" }}')
+    with translation.override("zh-hans"):
+        chinese = template.render(Context({"d": moment}))
+    with translation.override("en"):
+        english = template.render(Context({"d": moment}))
+
+    assert chinese == "2026年3月2日 · 2026年3月2日 15:05 · 15:05"
+    assert english == "March 2, 2026 · March 2, 2026, 15:05 · 15:05"
+
+
+def test_citizen_templates_name_their_date_formats_instead_of_iso_patterns():
+    """A literal pattern such as "Y-m-d" would show ISO dates to Chinese readers; the admin may keep them."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR) / "templates"
+    literal = re.compile(r"\|date:[\"'](?:Y-m-d|H:i)")
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*")
+        if path.is_file() and "admin" not in path.parts and literal.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
