@@ -15,10 +15,16 @@ from doumen_portal.pagination import LatestFirstCursorPagination
 from doumen_portal.places.models import Town, Village
 
 from .models import FILE_ON_BEHALF, VIEW_STATISTICS, AgencyAuthorization, Consultation, Petition
-from .selectors import petition_statistics, petitions_visible_to, search_petitions
+from .selectors import petition_statistics, petitions_visible_to, search_petitions, with_appeal_calendar
 from .services import record_consultation, submit_petition
 
 YEAR_ERROR = _("Give a year such as 2025.")
+
+
+class PetitionListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        # The appeal deadlines of a whole page are counted with one calendar query.
+        return super().to_representation(with_appeal_calendar(data.all() if hasattr(data, "all") else data))
 
 
 class PetitionSerializer(serializers.Serializer):
@@ -62,6 +68,9 @@ class PetitionSerializer(serializers.Serializer):
     satisfaction = serializers.CharField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     available_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        list_serializer_class = PetitionListSerializer
 
     def validate(self, attrs):
         for name in ("subject", "facts", "request", "respondent"):

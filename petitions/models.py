@@ -39,10 +39,11 @@ VIEW_STATISTICS = "petitions.view_petition_statistics"
 FILE_ON_BEHALF = "petitions.file_on_behalf"
 
 
-def appeal_window_end(issued_on: datetime.date) -> datetime.date:
+def appeal_window_end(issued_on: datetime.date, *, overrides: dict | None = None) -> datetime.date:
     """The last day to ask for a review or re-review of an opinion issued on ``issued_on``: a calendar-day
-    period, which ends on the next working day when it would end on a public holiday or a rest day."""
-    return calendar.add_calendar_days(issued_on, APPEAL_WINDOW_DAYS)
+    period, which ends on the next working day when it would end on a public holiday or a rest day.
+    ``overrides``: see ``petitions.selectors.with_appeal_calendar``."""
+    return calendar.add_calendar_days(issued_on, APPEAL_WINDOW_DAYS, overrides=overrides)
 
 
 def _window_closed(issued_on: datetime.date | None, today: datetime.date) -> bool:
@@ -462,13 +463,13 @@ class Petition(Ratable, Case):
         """The last day to ask for a review, once the handling opinion is issued."""
         if self.opinion_issued_on is None:
             return None
-        return appeal_window_end(self.opinion_issued_on)
+        return appeal_window_end(self.opinion_issued_on, overrides=getattr(self, "_appeal_overrides", None))
 
     @property
     def rereview_deadline(self) -> datetime.date | None:
         if self.review_issued_on is None:
             return None
-        return appeal_window_end(self.review_issued_on)
+        return appeal_window_end(self.review_issued_on, overrides=getattr(self, "_appeal_overrides", None))
 
     def transition_notifications(self, step, *, actor) -> list:
         # The applicant hears of every step staff take (the extension included, with its new deadline);

@@ -1,14 +1,16 @@
 """Reads on petitions: who sees what, permission-checked fetches, deadline lists and the annual statistics."""
 
+import datetime
 import re
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 
+from doumen_portal.casework import calendar
 from doumen_portal.casework.references import normalize_reference
 
-from .models import Consultation, Petition
+from .models import APPEAL_WINDOW_DAYS, Consultation, Petition
 
 
 def petitions_visible_to(user):
@@ -149,3 +151,17 @@ def petition_statistics(year: int, *, viewer=None) -> dict:
     totals["closed_on_time_rate"] = _rate(sum(on_time.values()), totals["opinion_letters_issued"])
     totals["satisfaction"] = _rate(sum(satisfied.values()), sum(rated.values()))
     return {"year": year, **totals, "by_month": [{"month": m, **months[m]} for m in range(1, 13)]}
+
+
+def with_appeal_calendar(petitions) -> list:
+    """A page of petitions whose review and re-review deadlines (counted past holidays staff entered) are
+    read without a query per petition: one query for the days around all their appeal windows."""
+    petitions = list(petitions)
+    window = datetime.timedelta(days=APPEAL_WINDOW_DAYS)
+    ends = [
+        day + window for petition in petitions for day in (petition.opinion_issued_on, petition.review_issued_on) if day
+    ]
+    overrides = calendar.overrides_around(ends)
+    for petition in petitions:
+        petition._appeal_overrides = overrides
+    return petitions

@@ -32,6 +32,14 @@ def _overrides(start: datetime.date, end: datetime.date) -> dict[datetime.date, 
     return dict(CalendarOverride.objects.filter(date__range=(start, end)).values_list("date", "is_working_day"))
 
 
+def overrides_around(ends: list[datetime.date]) -> dict[datetime.date, bool]:
+    """The staff-entered days a batch of ``add_calendar_days`` calls ending on ``ends`` may need (one query),
+    to pass as their ``overrides``: a list counts every row's period without a query per row."""
+    if not ends:
+        return {}
+    return _overrides(min(ends), max(ends) + _ROLL_HORIZON)
+
+
 def library_knows(year: int) -> bool:
     """Whether the installed chinese-calendar has the State Council's holidays of ``year``."""
     try:
@@ -70,11 +78,15 @@ def is_working_day(day: datetime.date) -> bool:
     return _overrides(day, day).get(day, _library_says(day))
 
 
-def add_calendar_days(start: datetime.date, days: int) -> datetime.date:
+def add_calendar_days(
+    start: datetime.date, days: int, *, overrides: dict[datetime.date, bool] | None = None
+) -> datetime.date:
     """The last day of a period of ``days`` calendar days after ``start``; moved to the next working day
-    when it falls on a public holiday or a rest day."""
+    when it falls on a public holiday or a rest day. ``overrides`` (from ``overrides_around``) saves the
+    query for the staff-entered days."""
     end = start + datetime.timedelta(days=days)
-    overrides = _overrides(end, end + _ROLL_HORIZON)
+    if overrides is None:
+        overrides = _overrides(end, end + _ROLL_HORIZON)
     while not overrides.get(end, _library_says(end)):
         end += datetime.timedelta(days=1)
     return end

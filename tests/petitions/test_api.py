@@ -243,3 +243,26 @@ def test_a_registration_deadline_in_an_unconfirmed_year_is_provisional_until_the
     body = client.get(detail(petition)).json()
     assert (body["current_deadline"], body["due_date_provisional"]) == ("2027-01-04", False)
     assert "暂定" not in client.get(reverse("petitions:detail", args=[petition.tracking_number])).content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_appeal_deadlines_of_a_page_cost_one_calendar_query(
+    client, citizen, file_petition, django_assert_max_num_queries, rows
+):
+    """Each answered petition's review deadline is counted past the holidays staff entered, without a query per row."""
+    import datetime
+
+    from doumen_portal.casework.models import CalendarOverride
+    from petitions.models import Petition
+
+    filed = [file_petition(citizen, facts=f"事实{index}") for index in range(rows)]
+    Petition.objects.filter(pk__in=[p.pk for p in filed]).update(
+        status=Petition.Status.ANSWERED, opinion_issued_on=datetime.date(2027, 3, 1)
+    )
+    # 30 days after 1 March 2027 is Wednesday 31 March, made a holiday here: the window ends on 1 April.
+    CalendarOverride.objects.create(date=datetime.date(2027, 3, 31), is_working_day=False, note="测试假日")
+    client.force_login(citizen)
+    with django_assert_max_num_queries(7):
+        body = client.get(LIST).json()
+    assert {row["review_deadline"] for row in body["results"]} == {"2027-04-01"}
+    assert len(body["results"]) == min(rows, 20)
