@@ -241,7 +241,7 @@ class ServiceRecordAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # A training's sessions and attendance make its totals.
-        services.sync_training_totals(form.instance, by=request.user)
+        services.sync_training_totals(form.instance, actor=request.user)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -257,7 +257,7 @@ class ServiceRecordAdmin(admin.ModelAdmin):
                 sessions=obj.sessions,
                 people=obj.people,
                 note=obj.note,
-                by=request.user,
+                actor=request.user,
             )
         except PortalError as error:
             raise PermissionDenied(str(error.message)) from None
@@ -311,7 +311,7 @@ class ResourceBookingAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     def cancel_bookings(self, request, queryset):
         for booking in queryset:
             try:
-                services.cancel_booking(booking, by=request.user, request=request)
+                services.cancel_booking(booking, actor=request.user, request=request)
             except PortalError as error:
                 self.message_user(request, f"{booking}: {error.message}", messages.ERROR)
 
@@ -367,7 +367,7 @@ class GraduationReviewAdmin(admin.ModelAdmin):
             return
         review = services.record_graduation_review(
             obj.application,
-            by=request.user,
+            actor=request.user,
             registered=obj.registered,
             governance=obj.governance,
             staff=obj.staff,
@@ -453,7 +453,7 @@ class SurveyAdmin(admin.ModelAdmin):
 
         for survey in queryset:
             try:
-                send_survey(survey, by=request.user, request=request)
+                send_survey(survey, actor=request.user, request=request)
             except PortalError as error:
                 self.message_user(request, f"{survey}: {error.message}", messages.ERROR)
             else:
@@ -648,7 +648,7 @@ class GradingApplicationAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.ModelA
         if request.method == "POST" and form.is_valid():
             scores = {name[1:]: value for name, value in form.cleaned_data.items() if value is not None}
             try:
-                total = record_scores(application, by=request.user, scores=scores, request=request)
+                total = record_scores(application, actor=request.user, scores=scores, request=request)
             except PortalError as error:
                 form.add_error(None, str(error.message))
             else:
@@ -680,7 +680,7 @@ class GradingApplicationAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.ModelA
             try:
                 downgrade_grade(
                     application,
-                    by=request.user,
+                    actor=request.user,
                     grade=form.cleaned_data["grade"],
                     note=form.cleaned_data["note"],
                     request=request,

@@ -137,7 +137,7 @@ class OrganizationViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
             raise NotPermitted(_("Only the organization's representatives and base staff may change its data."))
         values = dict(serializer.validated_data)
         serializer.instance = services.update_organization(
-            serializer.instance, by=self.request.user, values=values, request=self.request
+            serializer.instance, actor=self.request.user, values=values, request=self.request
         )
 
 
@@ -220,7 +220,7 @@ class IncubationApplicationViewSet(
             raise InvalidInput(_("The organization of an application cannot be changed."), code="organization")
         serializer.instance = services.update_application(
             serializer.instance,
-            by=self.request.user,
+            actor=self.request.user,
             plan=data.get("plan"),
             needs=data.get("needs"),
             team=data.get("team"),
@@ -285,7 +285,7 @@ class ResourceBookingViewSet(CreateInTransactionMixin, viewsets.ReadOnlyModelVie
         serializer.instance = services.book_resource(
             resource=data["resource"],
             organization=data["organization"],
-            by=self.request.user,
+            actor=self.request.user,
             starts_at=data["starts_at"],
             ends_at=data["ends_at"],
             purpose=data["purpose"],
@@ -295,7 +295,7 @@ class ResourceBookingViewSet(CreateInTransactionMixin, viewsets.ReadOnlyModelVie
     @extend_schema(request=None, responses=ResourceBookingSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, *args, **kwargs):
-        booking = services.cancel_booking(self.get_object(), by=request.user, request=request)
+        booking = services.cancel_booking(self.get_object(), actor=request.user, request=request)
         return Response(self.get_serializer(booking).data)
 
 
@@ -368,7 +368,7 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
         response, created = submit_response(
             survey,
             organization=data.validated_data["organization"],
-            by=request.user,
+            actor=request.user,
             answers={answer["question"].pk: answer["value"] for answer in data.validated_data["answers"]},
             request=request,
         )
@@ -490,7 +490,7 @@ class GradingApplicationViewSet(
         if data.get("self_assessment") or data.get("self_score") is not None:
             application = save_self_assessment(
                 application,
-                by=self.request.user,
+                actor=self.request.user,
                 text=data.get("self_assessment", ""),
                 score=data.get("self_score"),
                 request=self.request,
@@ -506,7 +506,7 @@ class GradingApplicationViewSet(
             raise InvalidInput(_("The organization of an application cannot be changed."), code="organization")
         serializer.instance = save_self_assessment(
             instance,
-            by=self.request.user,
+            actor=self.request.user,
             text=data.get("self_assessment", instance.self_assessment),
             score=data.get("self_score", instance.self_score),
             request=self.request,
@@ -520,7 +520,7 @@ class GradingApplicationViewSet(
         application = self.get_object()
         data = ScoresInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        total = record_scores(application, by=request.user, scores=data.validated_data["scores"], request=request)
+        total = record_scores(application, actor=request.user, scores=data.validated_data["scores"], request=request)
         scores = application.scores.select_related("indicator")
         return Response({"total": total, "scores": IndicatorScoreSerializer(scores, many=True).data})
 
@@ -534,7 +534,7 @@ class GradingApplicationViewSet(
         data.is_valid(raise_exception=True)
         application = downgrade_grade(
             application,
-            by=request.user,
+            actor=request.user,
             grade=data.validated_data["grade"],
             note=data.validated_data["note"],
             request=request,

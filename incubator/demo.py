@@ -347,7 +347,7 @@ def _application(organization, user, staff, final) -> None:
     if final == S.GRADUATED:
         services.record_graduation_review(
             application,
-            by=staff,
+            actor=staff,
             registered=True,
             governance=True,
             staff=True,
@@ -364,7 +364,7 @@ def _application(organization, user, staff, final) -> None:
             services.book_resource(
                 resource=room,
                 organization=organization,
-                by=user,
+                actor=user,
                 starts_at=start,
                 ends_at=start + datetime.timedelta(hours=2),
                 purpose="会员培训",
@@ -384,13 +384,13 @@ def _services(organization, staff) -> None:
             hours=hours,
             sessions=sessions,
             people=people,
-            by=staff,
+            actor=staff,
         )
         if kind == ServiceKind.STAFF_TRAINING:
             for number, attendees in enumerate(TRAINING_ATTENDANCE, 1):
                 services.add_training_session(
                     record,
-                    by=staff,
+                    actor=staff,
                     topic=f"第{number}讲：{TRAINING_TOPICS[number - 1]}",
                     hours=Decimal("3"),
                     attendees=attendees,
@@ -415,12 +415,12 @@ def _survey(staff, representatives) -> None:
         Question.objects.create(
             survey=survey, position=position, kind=kind, text=text, choices=choices, required=required
         )
-    send_survey(survey, by=staff)
+    send_survey(survey, actor=staff)
     questions = list(survey.questions.all())
     for name, *values in SURVEY_ANSWERS:
         organization = Organization.objects.get(name=name)
         answers = {question.pk: value for question, value in zip(questions, values, strict=True)}
-        submit_response(survey, organization=organization, by=representatives[name], answers=answers)
+        submit_response(survey, organization=organization, actor=representatives[name], answers=answers)
 
 
 def _grading(organization, user, staff, final) -> None:
@@ -431,7 +431,7 @@ def _grading(organization, user, staff, final) -> None:
     application = grading.create_grading_application(user, organization=organization)
     grading.save_self_assessment(
         application,
-        by=user,
+        actor=user,
         text="组织机构健全，理事会按章程履职；财务管理规范；年度开展服务项目六个，服务群众三千余人次。",
         score=800,
     )
@@ -443,7 +443,7 @@ def _grading(organization, user, staff, final) -> None:
     # 76% of every indicator's maximum makes 755 points, a 3A; 82% makes 814, a 4A.
     share = 76 if final == "decided" else 82
     grading.record_scores(
-        application, by=staff, scores={i.pk: i.max_points * share // 100 for i in Indicator.objects.all()}
+        application, actor=staff, scores={i.pk: i.max_points * share // 100 for i in Indicator.objects.all()}
     )
     transition(application, "publish", actor=staff)
     if final == "notice":

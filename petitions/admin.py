@@ -244,7 +244,7 @@ class PetitionAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.ModelAdmin):
                 # In the order chosen: the first is the lead agent.
                 order = {value: index for index, value in enumerate(request.POST.getlist("agents"))}
                 agents = sorted(form.cleaned_data["agents"], key=lambda agent: order.get(str(agent.pk), 99))
-                set_agents(obj, agents=agents, by=request.user, request=request)
+                set_agents(obj, agents=agents, actor=request.user, request=request)
             except PortalError as error:
                 self.message_user(request, error.message, messages.ERROR)
 
@@ -258,7 +258,7 @@ class PetitionAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.ModelAdmin):
                 try:
                     record_work(
                         form.instance,
-                        by=request.user,
+                        actor=request.user,
                         kind=entry.kind,
                         summary=entry.summary,
                         happened_on=entry.happened_on,
@@ -271,7 +271,7 @@ class PetitionAdmin(LargeTableAdminMixin, CaseAdminMixin, admin.ModelAdmin):
         done = 0
         for petition in queryset:
             try:
-                add_agent(petition, agent=request.user, by=request.user, request=request)
+                add_agent(petition, agent=request.user, actor=request.user, request=request)
                 done += 1
             except PortalError as error:
                 self.message_user(request, f"{petition}: {error.message}", messages.ERROR)
@@ -395,7 +395,7 @@ class ConsultationAdmin(admin.ModelAdmin):
             return super().save_model(request, obj, form, change)
         data = form.cleaned_data  # validated by ConsultationAdminForm as record_consultation validates
         created = record_consultation(
-            by=request.user,
+            actor=request.user,
             kind=data["kind"],
             topic=data["topic"],
             answer_summary=data["answer_summary"],

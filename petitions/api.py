@@ -227,6 +227,6 @@ class ConsultationViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewse
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
-            consultation = record_consultation(by=request.user, **serializer.validated_data)
+            consultation = record_consultation(actor=request.user, **serializer.validated_data)
             answer = self.get_serializer(consultation).data
         return Response(answer, status=status.HTTP_201_CREATED)

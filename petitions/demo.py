@@ -188,7 +188,7 @@ def _seed_current(citizen, town, *, agent, supervisor) -> None:
         if step is None or staff is None:
             continue
         if agent is not None:
-            add_agent(petition, agent=agent, by=supervisor or agent)
+            add_agent(petition, agent=agent, actor=supervisor or agent)
         if step in ("accept", "issue_opinion"):
             transition(petition, "accept", actor=staff, note="属本站代理范围，予以受理。")
         if step == "issue_opinion":

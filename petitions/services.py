@@ -117,7 +117,7 @@ def submit_petition(
             from doumen_portal.documents.services import attach_upload, store_upload
 
             for pending in pending_attachments:
-                attach_upload(pending, owner=petition, by=user)
+                attach_upload(pending, owner=petition, actor=user)
             for uploaded in attachments:
                 store_upload(uploaded_file=uploaded, uploaded_by=user, owner=petition)
     except IntegrityError:
@@ -194,13 +194,13 @@ def _may_assign_agents(user, petition) -> bool:
     return bool(user and user.is_active and user.has_perm(ASSIGN) and acts_in_unit(user, petition))
 
 
-def add_agent(petition, *, agent, by, request=None) -> PetitionAgent:
+def add_agent(petition, *, agent, actor, request=None) -> PetitionAgent:
     """Put ``agent`` on the petition (at most two agents). A supervisor of the petition's unit assigns any of
     its agents; an agent may take an unassigned petition of their unit for themselves. The first agent
     becomes the case's assignee."""
     if not _is_agent(agent, petition):
         raise InvalidInput(_("Only the petition agents of the petition's unit can act on it."), code="not_an_agent")
-    if not (_may_assign_agents(by, petition) or (by.pk == agent.pk and _is_agent(by, petition))):
+    if not (_may_assign_agents(actor, petition) or (actor.pk == agent.pk and _is_agent(actor, petition))):
         raise NotPermitted(_("You may not assign agents to this petition."), code="not_permitted")
     with transaction.atomic():
         locked = Petition.objects.select_for_update().get(pk=petition.pk)
@@ -211,21 +211,21 @@ def add_agent(petition, *, agent, by, request=None) -> PetitionAgent:
             raise Conflict(
                 _("A petition has at most %(count)d agents.") % {"count": MAX_AGENTS}, code="too_many_agents"
             )
-        if not _may_assign_agents(by, locked) and links:
+        if not _may_assign_agents(actor, locked) and links:
             raise NotPermitted(_("Only a supervisor adds a second agent."), code="not_permitted")
-        link = PetitionAgent.objects.create(petition=locked, agent=agent, assigned_by=by)
+        link = PetitionAgent.objects.create(petition=locked, agent=agent, assigned_by=actor)
         if locked.assignee_id is None:
-            assign(locked, assignee=agent, actor=by, request=request)
+            assign(locked, assignee=agent, actor=actor, request=request)
         else:
             log_action(
-                "petitions.petition.add_agent", actor=by, obj=locked, payload={"agent": agent.pk}, request=request
+                "petitions.petition.add_agent", actor=actor, obj=locked, payload={"agent": agent.pk}, request=request
             )
     petition.refresh_from_db()
     return link
 
 
-def remove_agent(petition, *, agent, by, request=None) -> None:
-    if not _may_assign_agents(by, petition):
+def remove_agent(petition, *, agent, actor, request=None) -> None:
+    if not _may_assign_agents(actor, petition):
         raise NotPermitted(_("You may not assign agents to this petition."), code="not_permitted")
     with transaction.atomic():
         locked = Petition.objects.select_for_update().get(pk=petition.pk)
@@ -234,14 +234,14 @@ def remove_agent(petition, *, agent, by, request=None) -> None:
             return
         if locked.assignee_id == agent.pk:
             successor = locked.agent_links.select_related("agent").first()
-            assign(locked, assignee=successor.agent if successor else None, actor=by, request=request)
+            assign(locked, assignee=successor.agent if successor else None, actor=actor, request=request)
         log_action(
-            "petitions.petition.remove_agent", actor=by, obj=locked, payload={"agent": agent.pk}, request=request
+            "petitions.petition.remove_agent", actor=actor, obj=locked, payload={"agent": agent.pk}, request=request
         )
     petition.refresh_from_db()
 
 
-def set_agents(petition, *, agents, by, request=None) -> None:
+def set_agents(petition, *, agents, actor, request=None) -> None:
     """Make the petition's agents exactly ``agents`` (the admin form), within the limit."""
     agents = list(dict.fromkeys(agents))
     if len(agents) > MAX_AGENTS:
@@ -250,10 +250,10 @@ def set_agents(petition, *, agents, by, request=None) -> None:
         current = {link.agent_id: link.agent for link in petition.agent_links.select_related("agent")}
         for agent_id, agent in current.items():
             if agent_id not in {a.pk for a in agents}:
-                remove_agent(petition, agent=agent, by=by, request=request)
+                remove_agent(petition, agent=agent, actor=actor, request=request)
         for agent in agents:
             if agent.pk not in current:
-                add_agent(petition, agent=agent, by=by, request=request)
+                add_agent(petition, agent=agent, actor=actor, request=request)
 
 
 # ---------------------------------------------------------------- petitioner's rating, work log, consultations
@@ -264,8 +264,8 @@ def rate_petition(petition, *, actor, satisfaction: str, comment: str = "", requ
     return rate_case(petition, actor=actor, satisfaction=satisfaction, comment=comment, request=request)
 
 
-def record_work(petition, *, by, kind: str, summary: str, happened_on=None) -> WorkLogEntry:
-    if not by.has_perm(HANDLE):
+def record_work(petition, *, actor, kind: str, summary: str, happened_on=None) -> WorkLogEntry:
+    if not actor.has_perm(HANDLE):
         raise NotPermitted(code="not_permitted")
     if kind not in WorkLogEntry.Kind.values or not (summary or "").strip():
         raise InvalidInput(_("Give the kind of work and a summary."), code="work_log")
@@ -275,15 +275,15 @@ def record_work(petition, *, by, kind: str, summary: str, happened_on=None) -> W
             kind=kind,
             summary=summary.strip(),
             happened_on=happened_on or timezone.localdate(),
-            recorded_by=by,
+            recorded_by=actor,
         )
-        log_action("petitions.worklog.add", actor=by, obj=petition, payload={"kind": kind})
+        log_action("petitions.worklog.add", actor=actor, obj=petition, payload={"kind": kind})
     return entry
 
 
 def record_consultation(
     *,
-    by,
+    actor,
     kind: str,
     topic: str,
     answer_summary: str,
@@ -293,7 +293,7 @@ def record_consultation(
     consulted_on=None,
 ) -> Consultation:
     """A legal consultation given by the station: a unit (name and type) or individuals (person-times)."""
-    if not by.has_perm("petitions.add_consultation"):
+    if not actor.has_perm("petitions.add_consultation"):
         raise NotPermitted(code="not_permitted")
     topic, answer_summary = (topic or "").strip(), (answer_summary or "").strip()
     if not topic or not answer_summary:
@@ -317,7 +317,7 @@ def record_consultation(
             topic=topic,
             answer_summary=answer_summary,
             consulted_on=consulted_on or timezone.localdate(),
-            recorded_by=by,
+            recorded_by=actor,
         )
-        log_action("petitions.consultation.add", actor=by, obj=consultation, payload={"kind": kind})
+        log_action("petitions.consultation.add", actor=actor, obj=consultation, payload={"kind": kind})
     return consultation

@@ -56,7 +56,7 @@ def petition_new(request):
         # as typed (the village list now following the town), without judging it yet.
         kept = request.POST.getlist("kept_uploads")
         if removed:
-            discard_pending_upload(public_id=removed, by=request.user)
+            discard_pending_upload(public_id=removed, actor=request.user)
             kept = [value for value in kept if value != str(removed)]
         initial = {name: request.POST.get(name) for name in PetitionForm.base_fields if name in request.POST}
         form = PetitionForm(initial=initial, user=request.user, kept_upload_ids=kept)

@@ -208,7 +208,7 @@ def store_upload(*, uploaded_file, uploaded_by, owner=None) -> Attachment:
     return attachment
 
 
-def attach_upload(attachment: Attachment, *, owner, by) -> Attachment:
+def attach_upload(attachment: Attachment, *, owner, actor) -> Attachment:
     """Give an unattached upload its owner. Only its uploader may; attaching it elsewhere later is refused."""
     owner_type = ContentType.objects.get_for_model(owner)
     with transaction.atomic():
@@ -217,13 +217,13 @@ def attach_upload(attachment: Attachment, *, owner, by) -> Attachment:
             if attachment.owner_type_id == owner_type.pk and attachment.owner_id == owner.pk:
                 return attachment
             raise Conflict(_("This file is already attached elsewhere."), code="already_attached")
-        if not (by.is_superuser or attachment.uploaded_by_id == by.pk):
+        if not (actor.is_superuser or attachment.uploaded_by_id == actor.pk):
             raise NotPermitted(code="not_uploader")
         attachment.owner_type = owner_type
         attachment.owner_id = owner.pk
         attachment.save(update_fields=["owner_type", "owner_id"])
         log_action(
-            "documents.attachment.attach", actor=by, obj=attachment, payload={"owner": f"{owner_type}:{owner.pk}"}
+            "documents.attachment.attach", actor=actor, obj=attachment, payload={"owner": f"{owner_type}:{owner.pk}"}
         )
     return attachment
 
@@ -244,17 +244,19 @@ def keep_pending_uploads(*, uploaded_files, uploaded_by) -> list[Attachment]:
     return kept
 
 
-def discard_pending_upload(*, public_id, by) -> bool:
+def discard_pending_upload(*, public_id, actor) -> bool:
     """Remove one of ``by``'s pending uploads; an attached file or someone else's is left alone (False)."""
     with transaction.atomic():
         attachment = (
             Attachment.objects.select_for_update()
-            .filter(public_id=public_id, uploaded_by=by, owner_id__isnull=True)
+            .filter(public_id=public_id, uploaded_by=actor, owner_id__isnull=True)
             .first()
         )
         if attachment is None:
             return False
-        log_action("documents.attachment.discard", actor=by, obj=attachment, payload={"name": attachment.original_name})
+        log_action(
+            "documents.attachment.discard", actor=actor, obj=attachment, payload={"name": attachment.original_name}
+        )
         attachment.delete()
         transaction.on_commit(lambda: attachment.file.delete(save=False))
     return True

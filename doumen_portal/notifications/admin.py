@@ -30,7 +30,7 @@ class OutboxMessageAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Re-queue selected messages"), permissions=["requeue"])
     def requeue(self, request, queryset):
-        count = requeue_messages(queryset.values_list("pk", flat=True), by=request.user)
+        count = requeue_messages(queryset.values_list("pk", flat=True), actor=request.user)
         self.message_user(
             request,
             ngettext("%(count)d message queued for sending.", "%(count)d messages queued for sending.", count)

@@ -42,7 +42,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        notification = mark_notification_read(self.get_object(), by=request.user)
+        notification = mark_notification_read(self.get_object(), actor=request.user)
         return Response(self.get_serializer(notification).data)
 
     @extend_schema(request=None, responses=ReadAllSerializer)

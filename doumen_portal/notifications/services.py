@@ -436,7 +436,7 @@ def requeue_stuck_messages(*, now=None, limit: int | None = None) -> int:
     return enqueue_delivery(message_ids, use_breaker=False) if message_ids else 0
 
 
-def requeue_messages(message_ids, *, by) -> int:
+def requeue_messages(message_ids, *, actor) -> int:
     """Send the chosen messages again (the admin's action): failed ones get a fresh set of attempts,
     sent ones are left alone. Returns how many were queued."""
     with transaction.atomic():
@@ -448,14 +448,14 @@ def requeue_messages(message_ids, *, by) -> int:
         if not ids:
             return 0
         OutboxMessage.objects.filter(pk__in=ids, status=Status.FAILED).update(status=Status.PENDING, attempts=0)
-        log_action("notifications.outbox.requeue", actor=by, payload={"message_ids": ids})
+        log_action("notifications.outbox.requeue", actor=actor, payload={"message_ids": ids})
         enqueue_delivery_on_commit(ids)
     return len(ids)
 
 
-def mark_notification_read(notification: Notification, *, by) -> Notification:
+def mark_notification_read(notification: Notification, *, actor) -> Notification:
     """Mark one notification read; only its recipient may."""
-    if notification.recipient_id != by.pk:
+    if notification.recipient_id != actor.pk:
         raise NotPermitted()
     if notification.read_at is None:
         now = timezone.now()

@@ -36,7 +36,7 @@ def inbox(request):
 def mark_read(request, pk: int):
     # Scoped fetch: another person's notification does not exist as far as this person can tell.
     notification = get_object_or_404(notifications_for(request.user), pk=pk)
-    mark_notification_read(notification, by=request.user)
+    mark_notification_read(notification, actor=request.user)
     return redirect(_next_url(request))
 
 

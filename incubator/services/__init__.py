@@ -133,13 +133,13 @@ def register_organization(
     return organization
 
 
-def update_organization(organization: Organization, *, by, values: dict, request=None) -> Organization:
+def update_organization(organization: Organization, *, actor, values: dict, request=None) -> Organization:
     """Change an organization's data: representatives and staff change ``EDITABLE_FIELDS``; the credit code,
     status and grade change through registration claims and grading. Raises ``NotPermitted`` for anyone else
     or any other field, and nothing is changed."""
     with transaction.atomic():
         locked = Organization.objects.select_for_update().get(pk=organization.pk)
-        if not can_edit_organization(by, locked):
+        if not can_edit_organization(actor, locked):
             raise NotPermitted(_("Only the organization's representatives and base staff may change its data."))
         allowed = EDITABLE_FIELDS
         refused = sorted(set(values) - set(allowed))
@@ -163,7 +163,7 @@ def update_organization(organization: Organization, *, by, values: dict, request
             raise Conflict(DUPLICATE_NAME, code="duplicate") from None
         log_action(
             "incubator.organization.change",
-            actor=by,
+            actor=actor,
             obj=locked,
             payload={name: str(value) for name, value in changed.items()},
             request=request,
@@ -172,15 +172,15 @@ def update_organization(organization: Organization, *, by, values: dict, request
     return locked
 
 
-def add_representative(organization: Organization, *, user, by, role=Representative.Role.MEMBER) -> Representative:
+def add_representative(organization: Organization, *, user, actor, role=Representative.Role.MEMBER) -> Representative:
     """Staff (or a representative) let another account act for the organization."""
     with transaction.atomic():
-        if not can_edit_organization(by, organization):
+        if not can_edit_organization(actor, organization):
             raise NotPermitted(_("Only the organization's representatives and base staff may change its data."))
         link, _created = Representative.objects.get_or_create(
             organization=organization, user=user, defaults={"role": role}
         )
-        log_action("incubator.representative.add", actor=by, obj=organization, payload={"user": user.pk})
+        log_action("incubator.representative.add", actor=actor, obj=organization, payload={"user": user.pk})
     return link
 
 
@@ -237,14 +237,14 @@ def create_application(
 
 
 def update_application(
-    application: IncubationApplication, *, by, plan=None, needs=None, team=None, documents=(), request=None
+    application: IncubationApplication, *, actor, plan=None, needs=None, team=None, documents=(), request=None
 ) -> IncubationApplication:
     """Representatives change their application while it is a draft or more information is asked for."""
     from doumen_portal.documents.services import store_upload
 
     with transaction.atomic():
         locked = IncubationApplication.objects.select_for_update().select_related("organization").get(pk=application.pk)
-        if not represents(by, locked.organization):
+        if not represents(actor, locked.organization):
             raise NotPermitted(_("Only the organization's representatives may change its application."))
         if not locked.is_editable:
             raise Conflict(
@@ -265,9 +265,13 @@ def update_application(
             locked.save(update_fields=[*fields, "updated_at"])
         for document in documents:
             if document:
-                store_upload(uploaded_file=document, uploaded_by=by, owner=locked)
+                store_upload(uploaded_file=document, uploaded_by=actor, owner=locked)
         log_action(
-            "incubator.incubationapplication.change", actor=by, obj=locked, payload={"fields": fields}, request=request
+            "incubator.incubationapplication.change",
+            actor=actor,
+            obj=locked,
+            payload={"fields": fields},
+            request=request,
         )
     application.refresh_from_db()
     return locked
@@ -300,7 +304,7 @@ def issue_incubation_agreement(application: IncubationApplication, *, issued_by)
 def record_graduation_review(
     application: IncubationApplication,
     *,
-    by,
+    actor,
     registered: bool,
     governance: bool,
     staff: bool,
@@ -313,7 +317,7 @@ def record_graduation_review(
     (only when every criterion is met), exit, or continue incubating."""
     from doumen_portal.casework.services import transition
 
-    if not by.has_perm(IncubationApplication.REVIEW):
+    if not actor.has_perm(IncubationApplication.REVIEW):
         raise NotPermitted(_("Only incubation base staff review graduation."), code="not_permitted")
     if decision not in GraduationReview.Decision.values:
         raise InvalidInput(_("Choose a decision."), code="decision")
@@ -333,11 +337,11 @@ def record_graduation_review(
             projects=projects,
             decision=decision,
             note=(note or "").strip(),
-            decided_by=by,
+            decided_by=actor,
         )
         log_action(
             "incubator.graduationreview.decide",
-            actor=by,
+            actor=actor,
             obj=locked,
             payload={
                 "decision": decision,
@@ -349,9 +353,9 @@ def record_graduation_review(
             request=request,
         )
         if decision == GraduationReview.Decision.GRADUATE:
-            transition(locked, "graduate", actor=by, note=note, request=request)
+            transition(locked, "graduate", actor=actor, note=note, request=request)
         elif decision == GraduationReview.Decision.EXIT:
-            transition(locked, "exit", actor=by, note=note, request=request)
+            transition(locked, "exit", actor=actor, note=note, request=request)
     application.refresh_from_db()
     return review
 
@@ -364,7 +368,7 @@ def log_service(
     organization: Organization,
     kind: str,
     title: str,
-    by,
+    actor,
     date: datetime.date | None = None,
     hours=0,
     sessions: int = 1,
@@ -372,7 +376,7 @@ def log_service(
     note: str = "",
 ) -> ServiceRecord:
     """Staff log a service delivered to an organization."""
-    if not by.has_perm("incubator.add_servicerecord"):
+    if not actor.has_perm("incubator.add_servicerecord"):
         raise NotPermitted(code="not_permitted")
     if Decimal(str(hours)) < 0 or sessions < 0 or people < 0:
         raise InvalidInput(_("Hours, sessions and people cannot be negative."), code="negative")
@@ -386,17 +390,17 @@ def log_service(
             sessions=sessions,
             people=people,
             note=note,
-            logged_by=by,
+            logged_by=actor,
         )
-        log_action("incubator.servicerecord.log", actor=by, obj=record, payload={"kind": kind, "hours": str(hours)})
+        log_action("incubator.servicerecord.log", actor=actor, obj=record, payload={"kind": kind, "hours": str(hours)})
     return record
 
 
 def add_training_session(
-    record: ServiceRecord, *, by, topic: str, attendees: int, hours=0, date: datetime.date | None = None
+    record: ServiceRecord, *, actor, topic: str, attendees: int, hours=0, date: datetime.date | None = None
 ) -> TrainingSession:
     """Staff record one session of a staff training and its attendance; the training's totals follow."""
-    if not by.has_perm("incubator.add_servicerecord"):
+    if not actor.has_perm("incubator.add_servicerecord"):
         raise NotPermitted(code="not_permitted")
     if record.kind != ServiceKind.STAFF_TRAINING:
         raise InvalidInput(_("Sessions with attendance are recorded for staff trainings only."), code="not_training")
@@ -404,11 +408,11 @@ def add_training_session(
         session = TrainingSession.objects.create(
             service_record=record, topic=topic, attendees=attendees, hours=hours, date=date or timezone.localdate()
         )
-        sync_training_totals(record, by=by)
+        sync_training_totals(record, actor=actor)
     return session
 
 
-def sync_training_totals(record: ServiceRecord, *, by) -> ServiceRecord:
+def sync_training_totals(record: ServiceRecord, *, actor) -> ServiceRecord:
     """A training with sessions on record counts them: sessions, hours and attendance (person-times)."""
     from django.db.models import Count, Sum
 
@@ -421,7 +425,7 @@ def sync_training_totals(record: ServiceRecord, *, by) -> ServiceRecord:
         locked.save(update_fields=["sessions", "hours", "people"])
         log_action(
             "incubator.servicerecord.sessions",
-            actor=by,
+            actor=actor,
             obj=locked,
             payload={"sessions": locked.sessions, "hours": str(locked.hours), "people": locked.people},
         )
@@ -441,7 +445,7 @@ def book_resource(
     *,
     resource: Resource,
     organization: Organization,
-    by,
+    actor,
     starts_at: datetime.datetime,
     ends_at: datetime.datetime,
     purpose: str,
@@ -453,7 +457,7 @@ def book_resource(
     after the other; on PostgreSQL the exclusion constraint refuses an overlap even if something skipped
     this function.
     """
-    if not (represents(by, organization) or by.has_perm("incubator.add_resourcebooking")):
+    if not (represents(actor, organization) or actor.has_perm("incubator.add_resourcebooking")):
         raise NotPermitted(_("Only the organization's representatives may book for it."), code="not_representative")
     if ends_at <= starts_at:
         raise InvalidInput(_("The end must be after the start."), code="order")
@@ -492,14 +496,14 @@ def book_resource(
             booking = ResourceBooking.objects.create(
                 resource=locked,
                 organization=organization,
-                booked_by=by,
+                booked_by=actor,
                 starts_at=starts_at,
                 ends_at=ends_at,
                 purpose=(purpose or "").strip(),
             )
             log_action(
                 "incubator.resourcebooking.book",
-                actor=by,
+                actor=actor,
                 obj=booking,
                 payload={"resource": locked.pk, "from": starts_at.isoformat(), "until": ends_at.isoformat()},
                 request=request,
@@ -509,11 +513,11 @@ def book_resource(
     return booking
 
 
-def cancel_booking(booking: ResourceBooking, *, by, request=None) -> ResourceBooking:
+def cancel_booking(booking: ResourceBooking, *, actor, request=None) -> ResourceBooking:
     """The organization (or staff) cancel a booking that has not started; the slot is free again."""
     with transaction.atomic():
         locked = ResourceBooking.objects.select_for_update().select_related("organization").get(pk=booking.pk)
-        if not (represents(by, locked.organization) or by.has_perm("incubator.change_resourcebooking")):
+        if not (represents(actor, locked.organization) or actor.has_perm("incubator.change_resourcebooking")):
             raise NotPermitted(code="not_permitted")
         if locked.status != ResourceBooking.Status.BOOKED:
             raise Conflict(_("This booking is already cancelled."), code="cancelled")
@@ -521,6 +525,6 @@ def cancel_booking(booking: ResourceBooking, *, by, request=None) -> ResourceBoo
             raise Conflict(_("A booking that has started cannot be cancelled."), code="started")
         locked.status = ResourceBooking.Status.CANCELLED
         locked.save(update_fields=["status"])
-        log_action("incubator.resourcebooking.cancel", actor=by, obj=locked, request=request)
+        log_action("incubator.resourcebooking.cancel", actor=actor, obj=locked, request=request)
     booking.refresh_from_db()
     return locked

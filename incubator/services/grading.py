@@ -111,12 +111,12 @@ def create_grading_application(user, *, organization: Organization, request=None
 
 
 def save_self_assessment(
-    application: GradingApplication, *, by, text: str, score: int | None, request=None
+    application: GradingApplication, *, actor, text: str, score: int | None, request=None
 ) -> GradingApplication:
     """Representatives write the self-assessment and its score while the application is a draft or submitted."""
     with transaction.atomic():
         locked = GradingApplication.objects.select_for_update().select_related("organization").get(pk=application.pk)
-        if not represents(by, locked.organization):
+        if not represents(actor, locked.organization):
             raise NotPermitted(_("Only the organization's representatives may change its application."))
         if not locked.is_editable:
             raise Conflict(_("The self-assessment can no longer be changed."), code="not_editable")
@@ -126,7 +126,7 @@ def save_self_assessment(
         locked.save(update_fields=["self_assessment", "self_score", "updated_at"])
         log_action(
             "incubator.gradingapplication.self_assessment",
-            actor=by,
+            actor=actor,
             obj=locked,
             payload={"self_score": score},
             request=request,
@@ -135,14 +135,14 @@ def save_self_assessment(
     return locked
 
 
-def record_scores(application: GradingApplication, *, by, scores: dict, request=None) -> int:
+def record_scores(application: GradingApplication, *, actor, scores: dict, request=None) -> int:
     """Experts' points per indicator (``{indicator_id: points}``), during scoring or a re-check.
 
     Every value is checked first (a whole number from 0 to the indicator's maximum); one bad value refuses
     them all and nothing is saved. Returns the total of the application's scores."""
     from doumen_portal.units.selectors import acts_in_unit
 
-    if not (by.has_perm(REVIEW_GRADING) and acts_in_unit(by, application)):
+    if not (actor.has_perm(REVIEW_GRADING) and acts_in_unit(actor, application)):
         raise NotPermitted(_("Only incubation base staff score grading applications."), code="not_permitted")
     indicators = {str(i.pk): i for i in Indicator.objects.all()}
     cleaned = {}
@@ -165,12 +165,12 @@ def record_scores(application: GradingApplication, *, by, scores: dict, request=
             IndicatorScore.objects.update_or_create(
                 application=locked,
                 indicator=indicator,
-                defaults={"points": points, "scored_by": by, "scored_at": timezone.now()},
+                defaults={"points": points, "scored_by": actor, "scored_at": timezone.now()},
             )
         total = sum(locked.scores.values_list("points", flat=True))
         log_action(
             "incubator.gradingapplication.score",
-            actor=by,
+            actor=actor,
             obj=locked,
             payload={str(i.pk): p for i, p in cleaned.items()} | {"total": total},
             request=request,
@@ -178,15 +178,15 @@ def record_scores(application: GradingApplication, *, by, scores: dict, request=
     return total
 
 
-def downgrade_grade(application: GradingApplication, *, by, grade: str, note: str, request=None):
+def downgrade_grade(application: GradingApplication, *, actor, grade: str, note: str, request=None):
     """Lower a decided grade (recorded as a step of the case; the organization's grade follows)."""
     from doumen_portal.casework.services import transition
 
-    if not by.has_perm(REVIEW_GRADING):
+    if not actor.has_perm(REVIEW_GRADING):
         raise NotPermitted(_("Only incubation base staff change grades."), code="not_permitted")
     if grade not in Grade.values:
         raise InvalidInput(_("Choose a grade."), code="grade")
-    return transition(application, "downgrade", actor=by, note=note, data={"grade": grade}, request=request)
+    return transition(application, "downgrade", actor=actor, note=note, data={"grade": grade}, request=request)
 
 
 def _rank(grade: str) -> int:

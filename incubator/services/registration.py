@@ -86,7 +86,7 @@ def claim_registration(
             certificate=certificate,
             status=RegistrationClaim.Status.DISPUTED if disputed else RegistrationClaim.Status.AWAITING,
         )
-        attach_upload(certificate, owner=claim, by=actor)
+        attach_upload(certificate, owner=claim, actor=actor)
         for other in others:
             if other.status != RegistrationClaim.Status.DISPUTED:
                 other.status = RegistrationClaim.Status.DISPUTED

@@ -30,11 +30,11 @@ def recipients_of(survey: Survey):
     return organizations
 
 
-def send_survey(survey: Survey, *, by, request=None) -> Survey:
+def send_survey(survey: Survey, *, actor, request=None) -> Survey:
     """Staff send a draft survey: its recipients are fixed and their representatives are told."""
     from doumen_portal.notifications.services import notify
 
-    if not by.has_perm(SEND_SURVEY):
+    if not actor.has_perm(SEND_SURVEY):
         raise NotPermitted(_("Only incubation base staff send surveys."), code="not_permitted")
     with transaction.atomic():
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -64,7 +64,7 @@ def send_survey(survey: Survey, *, by, request=None) -> Survey:
             )
         log_action(
             "incubator.survey.send",
-            actor=by,
+            actor=actor,
             obj=locked,
             payload={"recipients": len(organizations)},
             request=request,
@@ -116,12 +116,12 @@ def clean_answer(question: Question, value):
 
 
 def submit_response(
-    survey: Survey, *, organization: Organization, by, answers: dict, request=None
+    survey: Survey, *, organization: Organization, actor, answers: dict, request=None
 ) -> tuple[SurveyResponse, bool]:
     """A representative answers a survey for its organization, or changes its answers, until the survey
     closes. ``answers`` maps question IDs to values. Every answer is checked before anything is saved.
     Returns the response and whether it was created."""
-    if not represents(by, organization):
+    if not represents(actor, organization):
         raise NotPermitted(_("Only the organization's representatives may answer for it."), code="not_representative")
     with transaction.atomic():
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -145,9 +145,11 @@ def submit_response(
         try:
             with transaction.atomic():
                 if created:
-                    response = SurveyResponse.objects.create(survey=locked, organization=organization, submitted_by=by)
+                    response = SurveyResponse.objects.create(
+                        survey=locked, organization=organization, submitted_by=actor
+                    )
                 else:
-                    response.submitted_by = by
+                    response.submitted_by = actor
                     response.save(update_fields=["submitted_by", "updated_at"])
         except IntegrityError:
             raise Conflict(_("Another representative answered at the same time; try again."), code="race") from None
@@ -161,7 +163,7 @@ def submit_response(
         )
         log_action(
             "incubator.surveyresponse.submit" if created else "incubator.surveyresponse.change",
-            actor=by,
+            actor=actor,
             obj=response,
             payload={"survey": locked.pk, "organization": organization.pk, "answers": len(cleaned)},
             request=request,

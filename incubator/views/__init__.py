@@ -70,7 +70,7 @@ def organization_detail(request, pk):
 def organization_new(request):
     removed = remove_requested(request.POST) if request.method == "POST" else None
     if removed:
-        discard_pending_upload(public_id=removed, by=request.user)
+        discard_pending_upload(public_id=removed, actor=request.user)
         kept = [value for value in request.POST.getlist(KEPT_FIELD) if value != str(removed)]
         initial = {
             name: request.POST.get(name) for name in OrganizationRegistrationForm.base_fields if name in request.POST
@@ -117,7 +117,7 @@ def organization_edit(request, pk):
         values = {name: form.cleaned_data[name] for name in form.changed_data}
         organization.refresh_from_db()  # the form wrote its values on the instance; the service compares
         try:
-            services.update_organization(organization, by=request.user, values=values, request=request)
+            services.update_organization(organization, actor=request.user, values=values, request=request)
         except PortalError as error:
             form.add_error(None, str(error.message))
         else:
@@ -191,7 +191,7 @@ def application_edit(request, reference):
         try:
             services.update_application(
                 application,
-                by=request.user,
+                actor=request.user,
                 plan=form.cleaned_data["plan"],
                 needs=form.cleaned_data["needs"],
                 team=form.cleaned_data["team"],
@@ -248,7 +248,7 @@ def bookings(request):
             booking = services.book_resource(
                 resource=form.cleaned_data["resource"],
                 organization=form.cleaned_data["organization"],
-                by=request.user,
+                actor=request.user,
                 starts_at=form.cleaned_data["starts_at"],
                 ends_at=form.cleaned_data["ends_at"],
                 purpose=form.cleaned_data["purpose"],
@@ -272,7 +272,7 @@ def bookings(request):
 def booking_cancel(request, pk):
     booking = get_object_or_404(selectors.bookings_visible_to(request.user), pk=pk)
     try:
-        services.cancel_booking(booking, by=request.user, request=request)
+        services.cancel_booking(booking, actor=request.user, request=request)
     except PortalError as error:
         messages.error(request, error.message)
     else:

@@ -98,7 +98,7 @@ def self_assessment(request, reference):
         try:
             grading_services.save_self_assessment(
                 application,
-                by=request.user,
+                actor=request.user,
                 text=form.cleaned_data["text"],
                 score=form.cleaned_data["score"],
                 request=request,

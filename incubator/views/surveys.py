@@ -35,7 +35,7 @@ def survey_answer(request, pk, organization_pk):
     if request.method == "POST" and form.is_valid():
         try:
             survey_services.submit_response(
-                survey, organization=organization, by=request.user, answers=form.answers(), request=request
+                survey, organization=organization, actor=request.user, answers=form.answers(), request=request
             )
         except PortalError as error:
             form.add_error(None, str(error.message))

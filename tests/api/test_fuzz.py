@@ -109,7 +109,7 @@ def citizen_with_data(db):
     incubator.book_resource(
         resource=room,
         organization=organization,
-        by=citizen,
+        actor=citizen,
         starts_at=start,
         ends_at=start + datetime.timedelta(hours=2),
         purpose="培训",

@@ -179,11 +179,11 @@ def test_uploader_attaches_an_upload_once(owner, outsider, superuser):
     attachment = store_upload(uploaded_file=samples.upload(samples.pdf_bytes(), "a.pdf"), uploaded_by=owner)
 
     with pytest.raises(NotPermitted):
-        attach_upload(attachment, owner=outsider, by=outsider)
-    attach_upload(attachment, owner=owner, by=owner)
-    attach_upload(attachment, owner=owner, by=owner)  # again: nothing changes
+        attach_upload(attachment, owner=outsider, actor=outsider)
+    attach_upload(attachment, owner=owner, actor=owner)
+    attach_upload(attachment, owner=owner, actor=owner)  # again: nothing changes
     with pytest.raises(Conflict):
-        attach_upload(attachment, owner=superuser, by=owner)
+        attach_upload(attachment, owner=superuser, actor=owner)
 
     attachment.refresh_from_db()
     assert attachment.owner == owner

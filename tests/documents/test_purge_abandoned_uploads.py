@@ -47,7 +47,7 @@ def test_attached_upload_is_kept_however_old(media_root):
     owner = UserFactory()  # any model instance can own an attachment
     with time_machine.travel("2026-03-01 09:00 +0800", tick=False):
         attachment = upload(person)
-        attach_upload(attachment, owner=owner, by=person)
+        attach_upload(attachment, owner=owner, actor=person)
     with time_machine.travel("2026-04-01 09:00 +0800", tick=False):
         purged = purge_abandoned_pending_uploads()
 

@@ -61,7 +61,7 @@ def world():
         uploaded_file=SimpleUploadedFile("路灯照片.png", image_bytes("PNG"), content_type="image/png"),
         uploaded_by=citizen,
     )
-    attach_upload(photo, owner=petition, by=citizen)
+    attach_upload(photo, owner=petition, actor=citizen)
     return petition.pk, photo.public_id
 
 

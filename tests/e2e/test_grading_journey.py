@@ -59,7 +59,7 @@ def setup_world():
     )
     Question.objects.create(survey=survey, position=1, text="专职工作人员人数", kind=Question.Kind.NUMBER)
     Question.objects.create(survey=survey, position=2, text="目前最需要的支持", kind=Question.Kind.TEXT)
-    send_survey(survey, by=staff)
+    send_survey(survey, actor=staff)
     return organization.pk, staff.pk, survey.pk
 
 

@@ -97,7 +97,7 @@ def test_representative_registers_applies_is_accepted_books_a_room_and_sees_serv
             hours=6,
             sessions=2,
             people=15,
-            by=get_user_model().objects.get(pk=staff_id),
+            actor=get_user_model().objects.get(pk=staff_id),
         )
 
     query(log_training)

@@ -55,7 +55,7 @@ def make_application(organization, user, staff, status=S.DRAFT) -> IncubationApp
     if status == S.GRADUATED:
         services.record_graduation_review(
             application,
-            by=staff,
+            actor=staff,
             registered=True,
             governance=True,
             staff=True,

@@ -148,7 +148,7 @@ def test_graduation_review_records_criteria_and_graduates(organization, represen
     application = make_application(organization, representative, staff, S.INCUBATING)
 
     review = services.record_graduation_review(
-        application, by=staff, registered=True, governance=True, staff=True, projects=True, decision="graduate"
+        application, actor=staff, registered=True, governance=True, staff=True, projects=True, decision="graduate"
     )
 
     application.refresh_from_db()
@@ -160,7 +160,7 @@ def test_graduation_refused_when_a_criterion_is_missing(organization, representa
     application = make_application(organization, representative, staff, S.INCUBATING)
     with translation.override("en"), pytest.raises(InvalidInput, match="every criterion"):
         services.record_graduation_review(
-            application, by=staff, registered=True, governance=True, staff=False, projects=True, decision="graduate"
+            application, actor=staff, registered=True, governance=True, staff=False, projects=True, decision="graduate"
         )
     assert not GraduationReview.objects.exists()
     application.refresh_from_db()
@@ -171,7 +171,7 @@ def test_continue_decision_keeps_incubating(organization, representative, staff)
     application = make_application(organization, representative, staff, S.INCUBATING)
     services.record_graduation_review(
         application,
-        by=staff,
+        actor=staff,
         registered=True,
         governance=False,
         staff=True,
@@ -189,7 +189,7 @@ def test_representative_cannot_record_a_graduation_review(organization, represen
     with pytest.raises(NotPermitted):
         services.record_graduation_review(
             application,
-            by=representative,
+            actor=representative,
             registered=True,
             governance=True,
             staff=True,
@@ -202,7 +202,7 @@ def test_representative_cannot_record_a_graduation_review(organization, represen
 @pytest.mark.parametrize("status", [S.DRAFT, S.MORE_INFO])
 def test_representative_edits_while_draft_or_info_requested(status, organization, representative, staff):
     application = make_application(organization, representative, staff, status)
-    services.update_application(application, by=representative, plan="新的计划", needs=["funding"])
+    services.update_application(application, actor=representative, plan="新的计划", needs=["funding"])
     application.refresh_from_db()
     assert application.plan == "新的计划" and application.needs == ["funding"]
 
@@ -211,7 +211,7 @@ def test_representative_edits_while_draft_or_info_requested(status, organization
 def test_editing_is_refused_once_submitted(status, organization, representative, staff):
     application = make_application(organization, representative, staff, status)
     with pytest.raises(Conflict):
-        services.update_application(application, by=representative, plan="改")
+        services.update_application(application, actor=representative, plan="改")
     application.refresh_from_db()
     assert application.plan != "改"
 
@@ -219,7 +219,7 @@ def test_editing_is_refused_once_submitted(status, organization, representative,
 def test_outsider_cannot_edit_or_create_for_another_organization(organization, representative, staff, outsider):
     application = make_application(organization, representative, staff, S.DRAFT)
     with pytest.raises(NotPermitted):
-        services.update_application(application, by=outsider, plan="改")
+        services.update_application(application, actor=outsider, plan="改")
     with pytest.raises(NotPermitted):
         services.create_application(outsider, organization=organization, plan="x", needs=[], team="x")
     application.refresh_from_db()

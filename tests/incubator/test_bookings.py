@@ -25,7 +25,7 @@ def incubated(organization, representative, staff):
 
 def book(room, organization, user, start, end):
     return services.book_resource(
-        resource=room, organization=organization, by=user, starts_at=start, ends_at=end, purpose="会员培训"
+        resource=room, organization=organization, actor=user, starts_at=start, ends_at=end, purpose="会员培训"
     )
 
 
@@ -55,7 +55,7 @@ def test_adjacent_slots_are_fine(room, incubated, representative):
 def test_cancelled_slot_can_be_booked_again(room, incubated, representative):
     start, end = slot()
     booking = book(room, incubated, representative, start, end)
-    services.cancel_booking(booking, by=representative)
+    services.cancel_booking(booking, actor=representative)
     book(room, incubated, representative, start, end)
     assert ResourceBooking.objects.filter(status="booked").count() == 1
 
@@ -66,7 +66,7 @@ def test_outsider_cannot_book_or_cancel_for_the_organization(room, incubated, re
         book(room, incubated, outsider, start, end)
     booking = book(room, incubated, representative, start, end)
     with pytest.raises(NotPermitted):
-        services.cancel_booking(booking, by=outsider)
+        services.cancel_booking(booking, actor=outsider)
     booking.refresh_from_db()
     assert booking.status == "booked"
 

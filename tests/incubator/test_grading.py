@@ -66,12 +66,12 @@ def advance(application, representative, staff, to, *, total=750):
         if status == G.SUBMITTED:
             transition(application, "submit", actor=representative)
         elif status == G.SELF_ASSESSED:
-            services.save_self_assessment(application, by=representative, text="治理规范。", score=800)
+            services.save_self_assessment(application, actor=representative, text="治理规范。", score=800)
             transition(application, "complete_self_assessment", actor=representative)
         elif status == G.SCORING:
             transition(application, "start_scoring", actor=staff)
         elif status == G.NOTICE:
-            services.record_scores(application, by=staff, scores=scores_for(total))
+            services.record_scores(application, actor=staff, scores=scores_for(total))
             transition(application, "publish", actor=staff)
         elif status == G.DECIDED:
             end_notice(application)
@@ -237,7 +237,7 @@ def test_self_assessment_needed_before_handing_it_in(application, representative
 
 def test_self_assessment_score_outside_scale_refused(application, representative):
     with pytest.raises(InvalidInput):
-        services.save_self_assessment(application, by=representative, text="x", score=1001)
+        services.save_self_assessment(application, actor=representative, text="x", score=1001)
     assert GradingApplication.objects.get(pk=application.pk).self_score is None
 
 
@@ -262,22 +262,22 @@ def test_scores_outside_an_indicators_range_are_refused_and_nothing_saved(
     good = Indicator.objects.last()
     bad = indicator.max_points + 1 if points_over > 0 else -1
     with pytest.raises(InvalidInput) as refused:
-        services.record_scores(application, by=staff, scores={good.pk: 10, indicator.pk: bad})
+        services.record_scores(application, actor=staff, scores={good.pk: 10, indicator.pk: bad})
     assert indicator.name in str(refused.value.message)
     assert not IndicatorScore.objects.exists()
 
 
 def test_scores_only_during_scoring_and_only_by_staff(application, representative, staff):
     with pytest.raises(Conflict):
-        services.record_scores(application, by=staff, scores={Indicator.objects.first().pk: 1})
+        services.record_scores(application, actor=staff, scores={Indicator.objects.first().pk: 1})
     with pytest.raises(NotPermitted):
-        services.record_scores(application, by=representative, scores={Indicator.objects.first().pk: 1})
+        services.record_scores(application, actor=representative, scores={Indicator.objects.first().pk: 1})
     assert not IndicatorScore.objects.exists()
 
 
 def test_publish_needs_every_indicator_scored(application, representative, staff):
     application = advance(application, representative, staff, G.SCORING)
-    services.record_scores(application, by=staff, scores={Indicator.objects.first().pk: 10})
+    services.record_scores(application, actor=staff, scores={Indicator.objects.first().pk: 10})
     with pytest.raises(InvalidTransition):
         transition(application, "publish", actor=staff)
     assert GradingApplication.objects.get(pk=application.pk).status == G.SCORING
@@ -314,7 +314,7 @@ def test_recheck_during_notice_then_rescored_and_decided_the_notice_running_on(a
     application.refresh_from_db()
     assert application.status == G.RECHECK and application.recheck_reason
     assert application.due_date == notice_ends  # the notice runs on during the re-check
-    services.record_scores(application, by=staff, scores=scores_for(800))
+    services.record_scores(application, actor=staff, scores=scores_for(800))
     with pytest.raises(InvalidTransition):
         transition(application, "publish", actor=staff)  # publishing again would restart the notice
     transition(application, "publish_recheck", actor=staff)
@@ -380,11 +380,11 @@ def test_downgrade_and_revoke_are_recorded_and_change_the_organization(applicati
     application = advance(application, representative, staff, G.DECIDED, total=850)
     until = Organization.objects.get(pk=application.organization_id).grade_valid_until
     with pytest.raises(InvalidInput):
-        services.downgrade_grade(application, by=staff, grade="5A", note="x")
+        services.downgrade_grade(application, actor=staff, grade="5A", note="x")
     with pytest.raises(NotPermitted):
-        services.downgrade_grade(application, by=representative, grade="2A", note="x")
+        services.downgrade_grade(application, actor=representative, grade="2A", note="x")
     assert Organization.objects.get(pk=application.organization_id).grade == "4A"
-    services.downgrade_grade(application, by=staff, grade="2A", note="年检基本合格，降级。")
+    services.downgrade_grade(application, actor=staff, grade="2A", note="年检基本合格，降级。")
     organization = Organization.objects.get(pk=application.organization_id)
     assert (organization.grade, organization.grade_valid_until) == ("2A", until)
     transition(application, "revoke", actor=staff, note="受到行政处罚，撤销等级。")

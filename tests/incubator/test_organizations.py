@@ -85,14 +85,14 @@ def test_duplicate_name_is_refused_with_its_translated_message(organization, rep
 
 
 def test_representative_edits_own_organization(organization, representative):
-    services.update_organization(organization, by=representative, values={"full_time_staff": 5, "address": "井岸镇"})
+    services.update_organization(organization, actor=representative, values={"full_time_staff": 5, "address": "井岸镇"})
     organization.refresh_from_db()
     assert organization.full_time_staff == 5 and organization.address == "井岸镇"
 
 
 def test_non_representative_edit_is_refused_and_nothing_changes(organization, outsider):
     with pytest.raises(NotPermitted):
-        services.update_organization(organization, by=outsider, values={"name": "被篡改"})
+        services.update_organization(organization, actor=outsider, values={"name": "被篡改"})
     organization.refresh_from_db()
     assert organization.name == "斗门区测试公益协会"
 
@@ -102,7 +102,7 @@ def test_nobody_sets_grade_status_or_credit_code_by_editing(organization, repres
     editor = representative if who == "representative" else staff
     for values in ({"grade": "5A"}, {"status": "deregistered"}, {"credit_code": code(5)}):
         with pytest.raises(NotPermitted):
-            services.update_organization(organization, by=editor, values=values)
+            services.update_organization(organization, actor=editor, values=values)
     organization.refresh_from_db()
     assert (organization.grade, organization.status, organization.credit_code) == ("", "registered", code(1))
 
@@ -297,10 +297,10 @@ def test_representative_adds_a_colleague_and_an_outsider_cannot(organization, re
     from tests.factories import UserFactory
 
     colleague = UserFactory(username="colleague2")
-    services.add_representative(organization, user=colleague, by=representative)
+    services.add_representative(organization, user=colleague, actor=representative)
     assert organization.representatives.filter(pk=colleague.pk).exists()
     with pytest.raises(NotPermitted):
-        services.add_representative(organization, user=outsider, by=outsider)
+        services.add_representative(organization, user=outsider, actor=outsider)
     assert not organization.representatives.filter(pk=outsider.pk).exists()
 
 

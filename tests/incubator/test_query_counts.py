@@ -40,13 +40,13 @@ def measure(client, representative, staff, room, rows: int) -> dict:
     for i in range(rows):
         organization = make_organization(representative, name=f"组织{i}", n=500 + i)
         application = make_application(organization, representative, staff, S.ACCEPTED if i < 3 else S.SUBMITTED)
-        services.log_service(organization=organization, kind="staff_training", title="培训", hours=1, by=staff)
+        services.log_service(organization=organization, kind="staff_training", title="培训", hours=1, actor=staff)
         if i < 3:
             start, end = slot(days=i + 1)
             services.book_resource(
                 resource=room,
                 organization=organization,
-                by=representative,
+                actor=representative,
                 starts_at=start,
                 ends_at=end,
                 purpose="会议",

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_survey_results_export_is_recorded(client, staff, organization, representative):
     survey = make_survey(staff)
-    submit_response(survey, organization=organization, by=representative, answers=answers_for(survey))
+    submit_response(survey, organization=organization, actor=representative, answers=answers_for(survey))
     login_with_mfa(client, staff)
 
     response = client.get(reverse("admin:incubator_survey_export", args=[survey.pk]), REMOTE_ADDR="10.40.0.1")

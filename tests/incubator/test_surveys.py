@@ -38,7 +38,7 @@ def make_survey(staff, *, send=True, days=7, **extra) -> Survey:
     Question.objects.create(survey=survey, position=3, text="专职人员数", kind=Q.NUMBER)
     Question.objects.create(survey=survey, position=4, text="最需要的支持", kind=Q.TEXT, required=False)
     if send:
-        send_survey(survey, by=staff)
+        send_survey(survey, actor=staff)
     return survey
 
 
@@ -61,7 +61,7 @@ def test_sending_fixes_recipients_by_type_and_town_and_tells_representatives(sta
     wrong_type = make_organization(UserFactory(), name="行业协会", n=3, org_type="industry_association")
     survey = make_survey(staff, send=False, target_types=["charity"])
     survey.target_towns.set([organization.town])
-    send_survey(survey, by=staff)
+    send_survey(survey, actor=staff)
     survey.refresh_from_db()
     assert survey.status == Survey.Status.SENT
     assert list(survey.recipients.all()) == [organization]
@@ -72,7 +72,7 @@ def test_sending_fixes_recipients_by_type_and_town_and_tells_representatives(sta
 def test_representative_cannot_send_a_survey_and_nothing_changes(staff, representative, organization):
     survey = make_survey(staff, send=False)
     with pytest.raises(NotPermitted):
-        send_survey(survey, by=representative)
+        send_survey(survey, actor=representative)
     survey.refresh_from_db()
     assert survey.status == Survey.Status.DRAFT and survey.recipients.count() == 0
 
@@ -80,10 +80,10 @@ def test_representative_cannot_send_a_survey_and_nothing_changes(staff, represen
 def test_a_survey_is_sent_once_and_needs_questions(staff, organization):
     survey = make_survey(staff)
     with pytest.raises(Conflict):
-        send_survey(survey, by=staff)
+        send_survey(survey, actor=staff)
     empty = Survey.objects.create(title="空", closes_at=timezone.now() + datetime.timedelta(days=1))
     with pytest.raises(InvalidInput):
-        send_survey(empty, by=staff)
+        send_survey(empty, actor=staff)
     assert Survey.objects.get(pk=empty.pk).status == Survey.Status.DRAFT
 
 
@@ -93,11 +93,11 @@ def test_a_survey_is_sent_once_and_needs_questions(staff, organization):
 def test_representative_answers_once_and_changes_answers_until_the_deadline(staff, organization, representative):
     survey = make_survey(staff)
     response, created = submit_response(
-        survey, organization=organization, by=representative, answers=answers_for(survey)
+        survey, organization=organization, actor=representative, answers=answers_for(survey)
     )
     assert created
     response, created = submit_response(
-        survey, organization=organization, by=representative, answers=answers_for(survey, single="否", number="4.5")
+        survey, organization=organization, actor=representative, answers=answers_for(survey, single="否", number="4.5")
     )
     assert not created
     assert SurveyResponse.objects.filter(survey=survey).count() == 1
@@ -107,10 +107,12 @@ def test_representative_answers_once_and_changes_answers_until_the_deadline(staf
 
 def test_answer_after_the_deadline_is_refused_and_nothing_changes(staff, organization, representative):
     survey = make_survey(staff)
-    submit_response(survey, organization=organization, by=representative, answers=answers_for(survey))
+    submit_response(survey, organization=organization, actor=representative, answers=answers_for(survey))
     close(survey)
     with pytest.raises(Conflict) as refused:
-        submit_response(survey, organization=organization, by=representative, answers=answers_for(survey, single="否"))
+        submit_response(
+            survey, organization=organization, actor=representative, answers=answers_for(survey, single="否")
+        )
     assert refused.value.code == "closed"
     first = SurveyAnswer.objects.get(question__position=1, response__survey=survey)
     assert first.value == "是"
@@ -128,18 +130,18 @@ def test_answer_after_the_deadline_is_refused_and_nothing_changes(staff, organiz
 def test_invalid_answers_are_refused_and_nothing_is_saved(staff, organization, representative, change):
     survey = make_survey(staff)
     with pytest.raises(InvalidInput):
-        submit_response(survey, organization=organization, by=representative, answers=answers_for(survey, **change))
+        submit_response(survey, organization=organization, actor=representative, answers=answers_for(survey, **change))
     assert not SurveyResponse.objects.exists() and not SurveyAnswer.objects.exists()
 
 
 def test_outsider_and_organizations_not_asked_cannot_answer(staff, organization, representative, outsider):
     survey = make_survey(staff, send=False, target_types=["charity"])
-    send_survey(survey, by=staff)
+    send_survey(survey, actor=staff)
     with pytest.raises(NotPermitted):
-        submit_response(survey, organization=organization, by=outsider, answers=answers_for(survey))
+        submit_response(survey, organization=organization, actor=outsider, answers=answers_for(survey))
     not_asked = make_organization(representative, name="行业协会", n=5, org_type="industry_association")
     with pytest.raises(NotPermitted):
-        submit_response(survey, organization=not_asked, by=representative, answers=answers_for(survey))
+        submit_response(survey, organization=not_asked, actor=representative, answers=answers_for(survey))
     assert not SurveyResponse.objects.exists()
 
 
@@ -183,9 +185,9 @@ def test_staff_results_page_counts_and_xlsx_export(client, staff, organization, 
     survey = make_survey(staff)
     second = make_organization(UserFactory(username="rep2"), name="第二家协会", n=8)
     survey.recipients.add(second)
-    submit_response(survey, organization=organization, by=representative, answers=answers_for(survey))
+    submit_response(survey, organization=organization, actor=representative, answers=answers_for(survey))
     rep2 = second.representative_links.get().user
-    submit_response(survey, organization=second, by=rep2, answers=answers_for(survey, single="否", number=7))
+    submit_response(survey, organization=second, actor=rep2, answers=answers_for(survey, single="否", number=7))
     login_with_mfa(client, staff)
     page = client.get(reverse("admin:incubator_survey_results", args=[survey.pk]))
     assert page.status_code == 200
@@ -244,9 +246,9 @@ def test_api_invalid_answer_is_400_and_nothing_saved(client, staff, organization
 
 def test_api_visibility_of_responses(client, staff, organization, representative, outsider):
     survey = make_survey(staff)
-    submit_response(survey, organization=organization, by=representative, answers=answers_for(survey))
+    submit_response(survey, organization=organization, actor=representative, answers=answers_for(survey))
     other = outsider.represented_organizations.get()
-    submit_response(survey, organization=other, by=outsider, answers=answers_for(survey))
+    submit_response(survey, organization=other, actor=outsider, answers=answers_for(survey))
     url = reverse("api:survey-responses", args=[survey.pk])
     assert client.get(url).status_code in (401, 403)
     client.force_login(representative)
@@ -276,7 +278,7 @@ def measure(client, staff, representative, rows: int) -> dict:
         user = UserFactory(username=f"r{rows}_{i}")
         org = make_organization(user, name=f"组织{rows}-{i}", n=300 + i)
         survey.recipients.add(org)
-        submit_response(survey, organization=org, by=user, answers=answers_for(survey, number=i))
+        submit_response(survey, organization=org, actor=user, answers=answers_for(survey, number=i))
         if i < 3:
             from incubator.models import Representative
 

@@ -111,7 +111,7 @@ def test_service_record_visible_to_own_representative_and_staff_only(
     client, organization, representative, outsider, staff
 ):
     services.log_service(
-        organization=organization, kind="staff_training", title="财务培训", hours=6, sessions=2, people=18, by=staff
+        organization=organization, kind="staff_training", title="财务培训", hours=6, sessions=2, people=18, actor=staff
     )
     url = reverse("incubator:service_record", args=[organization.pk])
     login_with_mfa(client, representative)
@@ -130,13 +130,13 @@ def test_representative_cannot_log_services(organization, representative):
     from doumen_portal.exceptions import NotPermitted
 
     with pytest.raises(NotPermitted):
-        services.log_service(organization=organization, kind="staff_training", title="x", by=representative)
+        services.log_service(organization=organization, kind="staff_training", title="x", actor=representative)
     assert not ServiceRecord.objects.exists()
 
 
 def test_service_record_query_count(client, organization, representative, staff, django_assert_max_num_queries):
     for n in range(25):
-        services.log_service(organization=organization, kind="project_guidance", title=f"辅导{n}", hours=1, by=staff)
+        services.log_service(organization=organization, kind="project_guidance", title=f"辅导{n}", hours=1, actor=staff)
     login_with_mfa(client, representative)
     with django_assert_max_num_queries(11):
         response = client.get(reverse("incubator:service_record", args=[organization.pk]))
@@ -148,12 +148,12 @@ def test_staff_totals_per_organization_and_kind(client, organization, staff):
 
     other = make_organization(name="第二家", n=5)
     services.log_service(
-        organization=organization, kind="staff_training", title="a", hours=3, sessions=2, people=10, by=staff
+        organization=organization, kind="staff_training", title="a", hours=3, sessions=2, people=10, actor=staff
     )
     services.log_service(
-        organization=organization, kind="staff_training", title="b", hours=2, sessions=1, people=5, by=staff
+        organization=organization, kind="staff_training", title="b", hours=2, sessions=1, people=5, actor=staff
     )
-    services.log_service(organization=other, kind="policy_consultation", title="c", hours=1, people=1, by=staff)
+    services.log_service(organization=other, kind="policy_consultation", title="c", hours=1, people=1, actor=staff)
     login_with_mfa(client, staff)
     response = client.get(reverse("admin:incubator_servicerecord_totals"))
     assert response.status_code == 200
@@ -319,9 +319,9 @@ def test_mine_page_query_count(client, representative, staff, django_assert_max_
 
 
 def test_training_sessions_make_the_training_totals(organization, staff):
-    record = services.log_service(organization=organization, kind="staff_training", title="财务培训", by=staff)
-    services.add_training_session(record, by=staff, topic="第一讲", hours=3, attendees=12)
-    services.add_training_session(record, by=staff, topic="第二讲", hours="2.5", attendees=10)
+    record = services.log_service(organization=organization, kind="staff_training", title="财务培训", actor=staff)
+    services.add_training_session(record, actor=staff, topic="第一讲", hours=3, attendees=12)
+    services.add_training_session(record, actor=staff, topic="第二讲", hours="2.5", attendees=10)
     record.refresh_from_db()
     assert (record.sessions, float(record.hours), record.people) == (2, 5.5, 22)
 
@@ -330,12 +330,14 @@ def test_sessions_only_for_trainings_and_by_staff(organization, staff, represent
     from doumen_portal.exceptions import InvalidInput, NotPermitted
     from incubator.models import TrainingSession
 
-    consultation = services.log_service(organization=organization, kind="policy_consultation", title="咨询", by=staff)
+    consultation = services.log_service(
+        organization=organization, kind="policy_consultation", title="咨询", actor=staff
+    )
     with pytest.raises(InvalidInput):
-        services.add_training_session(consultation, by=staff, topic="x", attendees=1)
-    training = services.log_service(organization=organization, kind="staff_training", title="培训", by=staff)
+        services.add_training_session(consultation, actor=staff, topic="x", attendees=1)
+    training = services.log_service(organization=organization, kind="staff_training", title="培训", actor=staff)
     with pytest.raises(NotPermitted):
-        services.add_training_session(training, by=representative, topic="x", attendees=1)
+        services.add_training_session(training, actor=representative, topic="x", attendees=1)
     assert not TrainingSession.objects.exists()
 
 

@@ -150,7 +150,7 @@ def test_rendering_leaves_the_active_language_alone(owner):
 def test_recipient_marks_own_notification_read(owner):
     notification = notify(owner, kind="welcome", context={}, channels=("inbox",))
 
-    mark_notification_read(notification, by=owner)
+    mark_notification_read(notification, actor=owner)
 
     notification.refresh_from_db()
     assert notification.read_at is not None
@@ -158,10 +158,10 @@ def test_recipient_marks_own_notification_read(owner):
 
 def test_reading_again_keeps_the_first_time(owner):
     notification = notify(owner, kind="welcome", context={}, channels=("inbox",))
-    mark_notification_read(notification, by=owner)
+    mark_notification_read(notification, actor=owner)
     first = Notification.objects.get().read_at
 
-    mark_notification_read(Notification.objects.get(), by=owner)
+    mark_notification_read(Notification.objects.get(), actor=owner)
 
     assert Notification.objects.get().read_at == first
 
@@ -170,7 +170,7 @@ def test_outsider_cannot_mark_a_notification_read(owner, outsider):
     notification = notify(owner, kind="welcome", context={}, channels=("inbox",))
 
     with pytest.raises(NotPermitted):
-        mark_notification_read(notification, by=outsider)
+        mark_notification_read(notification, actor=outsider)
 
     assert Notification.objects.get().read_at is None
 
@@ -230,7 +230,7 @@ def test_staff_requeue_gives_failed_messages_fresh_attempts_and_is_audited(owner
     sent = outbox_row(owner, status=Status.SENT, attempts=1)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert requeue_messages([failed.pk, sent.pk], by=staff) == 1
+        assert requeue_messages([failed.pk, sent.pk], actor=staff) == 1
 
     failed.refresh_from_db()
     assert (failed.status, failed.attempts) == (Status.SENT, 1)

@@ -40,7 +40,7 @@ def test_not_accepting_on_the_step_page_needs_the_channel(client, petition, supe
 
 
 def test_an_agent_cannot_step_on_another_agents_petition(client, petition, agent, other_agent, supervisor):
-    add_agent(petition, agent=agent, by=supervisor)
+    add_agent(petition, agent=agent, actor=supervisor)
     login_with_mfa(client, other_agent)
     assert step(client, petition, action="accept").status_code == 404
     petition.refresh_from_db()

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_case_page_lists_the_applicants_files_with_size_and_download_link(client, petition, citizen, supervisor):
     photo = store_upload(uploaded_file=scan("现场照片.png"), uploaded_by=citizen)
-    attach_upload(photo, owner=petition, by=citizen)
+    attach_upload(photo, owner=petition, actor=citizen)
     login_with_mfa(client, supervisor)
 
     page = client.get(reverse("admin:petitions_petition_change", args=[petition.pk])).content.decode()

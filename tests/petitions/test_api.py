@@ -172,7 +172,7 @@ def test_list_queries_do_not_grow_with_rows(
 ):
     for index in range(rows):
         petition = file_petition(citizen, facts=f"事实{index}")
-        add_agent(petition, agent=agent, by=supervisor)
+        add_agent(petition, agent=agent, actor=supervisor)
     for user in (supervisor, agent, citizen):
         login_with_mfa(client, user)
         with django_assert_max_num_queries(6):

@@ -82,7 +82,7 @@ def test_three_agents_added_at_once_leave_two(petition, supervisor, agent, other
 
     outcomes = run_together(
         *[
-            lambda a=a: add_agent(Petition.objects.get(pk=petition.pk), agent=a, by=supervisor)
+            lambda a=a: add_agent(Petition.objects.get(pk=petition.pk), agent=a, actor=supervisor)
             for a in (agent, other_agent, third_agent)
         ]
     )

@@ -16,8 +16,8 @@ TODAY = datetime.date(2026, 12, 10)
 def test_an_overdue_petition_reminds_its_agents_and_the_supervisor_once(
     petition, agent, other_agent, supervisor, third_agent, citizen
 ):
-    add_agent(petition, agent=agent, by=supervisor)
-    add_agent(petition, agent=other_agent, by=supervisor)
+    add_agent(petition, agent=agent, actor=supervisor)
+    add_agent(petition, agent=other_agent, actor=supervisor)
     transition(petition, "accept", actor=agent)
     petition.__class__.objects.filter(pk=petition.pk).update(due_date=TODAY - datetime.timedelta(days=1))
 

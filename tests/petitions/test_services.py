@@ -247,7 +247,7 @@ def test_staff_cannot_ask_for_a_review_or_withdraw_for_the_petitioner(petition, 
 
 
 def test_an_agent_may_not_approve_an_extension_or_decide_a_review(petition, agent, supervisor, citizen):
-    add_agent(petition, agent=agent, by=supervisor)
+    add_agent(petition, agent=agent, actor=supervisor)
     transition(petition, "accept", actor=agent, note="受理")
     with pytest.raises(NotPermitted):
         transition(petition, "extend", actor=agent, note="需调查")
@@ -415,10 +415,10 @@ def test_facts_digest_ignores_spacing_and_punctuation():
 
 
 def test_at_most_two_agents_per_petition(petition, supervisor, agent, other_agent, third_agent):
-    add_agent(petition, agent=agent, by=supervisor)
-    add_agent(petition, agent=other_agent, by=supervisor)
+    add_agent(petition, agent=agent, actor=supervisor)
+    add_agent(petition, agent=other_agent, actor=supervisor)
     with pytest.raises(Conflict):
-        add_agent(petition, agent=third_agent, by=supervisor)
+        add_agent(petition, agent=third_agent, actor=supervisor)
 
     petition.refresh_from_db()
     assert petition.assignee == agent
@@ -426,25 +426,25 @@ def test_at_most_two_agents_per_petition(petition, supervisor, agent, other_agen
 
 
 def test_an_agent_takes_an_unassigned_petition_but_not_one_already_taken(petition, agent, other_agent):
-    add_agent(petition, agent=agent, by=agent)
+    add_agent(petition, agent=agent, actor=agent)
     petition.refresh_from_db()
     assert petition.assignee == agent
     with pytest.raises(NotPermitted):
-        add_agent(petition, agent=other_agent, by=other_agent)
+        add_agent(petition, agent=other_agent, actor=other_agent)
 
 
 def test_only_agents_can_be_assigned_and_citizens_cannot_assign(petition, supervisor, citizen, other_citizen, agent):
     with pytest.raises(InvalidInput):
-        add_agent(petition, agent=other_citizen, by=supervisor)
+        add_agent(petition, agent=other_citizen, actor=supervisor)
     with pytest.raises(NotPermitted):
-        add_agent(petition, agent=agent, by=citizen)
+        add_agent(petition, agent=agent, actor=citizen)
     assert not petition.agent_links.exists()
 
 
 def test_removing_the_lead_agent_hands_the_case_to_the_other(petition, supervisor, agent, other_agent):
-    add_agent(petition, agent=agent, by=supervisor)
-    add_agent(petition, agent=other_agent, by=supervisor)
-    remove_agent(petition, agent=agent, by=supervisor)
+    add_agent(petition, agent=agent, actor=supervisor)
+    add_agent(petition, agent=other_agent, actor=supervisor)
+    remove_agent(petition, agent=agent, actor=supervisor)
     petition.refresh_from_db()
     assert petition.assignee == other_agent
 

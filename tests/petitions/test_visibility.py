@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def assigned(petition, agent, supervisor):
-    add_agent(petition, agent=agent, by=supervisor)
+    add_agent(petition, agent=agent, actor=supervisor)
     petition.refresh_from_db()
     return petition
 
@@ -79,7 +79,7 @@ def test_the_admin_list_is_scoped_and_has_a_fixed_number_of_queries(
         person = VerifiedCitizenFactory(username=f"q{index}", identity=resident_id(f"44040320020103{index:03d}"))
         petition = file_petition(person, facts=f"事实{index}")
         if index % 2:
-            add_agent(petition, agent=agent, by=supervisor)
+            add_agent(petition, agent=agent, actor=supervisor)
     login_with_mfa(client, supervisor)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("admin:petitions_petition_changelist"))

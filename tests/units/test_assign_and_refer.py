@@ -52,7 +52,7 @@ def test_a_supervisor_of_another_unit_cannot_assign(supervisor_b, worker_a, peti
 def test_referral_moves_the_case_with_history_and_tells_the_new_units_supervisors(
     supervisor_a, worker_a, supervisor_b, station_a, station_b, petition_a
 ):
-    add_agent(petition_a, agent=worker_a, by=supervisor_a)
+    add_agent(petition_a, agent=worker_a, actor=supervisor_a)
     assert petition_a in petitions_visible_to(worker_a)
 
     refer_case(petition_a, to_unit=station_b, actor=supervisor_a, note="属白蕉镇辖区")

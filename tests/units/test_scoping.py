@@ -82,10 +82,10 @@ def test_an_agent_of_another_station_cannot_take_or_be_given_the_petition(worker
     from doumen_portal.exceptions import InvalidInput
 
     with pytest.raises(InvalidInput) as refused:
-        add_agent(petition_b, agent=worker_a, by=supervisor_b)
+        add_agent(petition_b, agent=worker_a, actor=supervisor_b)
     assert "所属单位" in str(refused.value.message)
     with pytest.raises(InvalidInput):
-        add_agent(petition_b, agent=worker_a, by=worker_a)
+        add_agent(petition_b, agent=worker_a, actor=worker_a)
     petition_b.refresh_from_db()
     assert petition_b.assignee_id is None and not petition_b.agent_links.exists()
 
