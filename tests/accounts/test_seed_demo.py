@@ -103,3 +103,14 @@ def test_seeding_twice_adds_nothing():
 
     after = {model._meta.label: model.objects.count() for model in apps.get_models()}
     assert {label: (before[label], after[label]) for label in before if before[label] != after[label]} == {}
+
+
+def test_demo_units_memberships_and_roles_are_audited_as_admin_changes():
+    from doumen_portal.units.demo import DEMO_MEMBERSHIPS, DEMO_UNITS
+
+    seed()
+
+    actions = list(AuditEntry.objects.values_list("action", flat=True))
+    assert actions.count("units.unit.add") == len(DEMO_UNITS)
+    assert actions.count("units.membership.add") == len(DEMO_MEMBERSHIPS)
+    assert actions.count("security.role.grant") == 11  # every demo staff account but the superuser
