@@ -1,5 +1,8 @@
 """Demo data of the incubation base for ``manage.py seed_demo``: organizations of every type across the
-towns, applications in every state (moved there through the real workflow), services, rooms and bookings.
+towns, applications in every state, grades, services, rooms and bookings. Everything is made through the
+services on a fake clock (``casework.democlock``): organizations are entered by their representatives and
+confirmed by staff on the day they were registered, grades are awarded by grading applications scored,
+published and decided on their days, applications take their steps a few days apart.
 
 Idempotent: organizations are found by name; an organization that already has an application is left
 as it is.
@@ -12,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from doumen_portal.casework import democlock
 from doumen_portal.casework.services import transition
 from doumen_portal.places.models import Town
 
@@ -24,12 +28,13 @@ from .models import (
     Organization,
     OrganizationType,
     Penalty,
-    Representative,
     Resource,
     ResourceBooking,
     ServiceKind,
     ServiceRecord,
 )
+from .models.grading import VALIDITY_MONTHS
+from .models.incubation import add_months
 
 S = IncubationApplication.Status
 T = OrganizationType
@@ -246,17 +251,54 @@ def _certificate_scan(name: str):
     return SimpleUploadedFile(f"{name}登记证书.png", out.getvalue(), content_type="image/png")
 
 
-def _confirm_registration(organization, user, staff, *, credit_code, registered_on) -> None:
-    """The representative claims the credit code with the certificate; staff confirm it (as on the portal)."""
-    from doumen_portal.documents.services import store_upload
+def _held_grade_decided_on(grade: str, today: datetime.date) -> datetime.date:
+    """When the grade an organization holds in the demo was decided: the 2A five years before the day
+    150 days from now (so it expires within 6 months and its representative gets the reminder), the others
+    two years ago (valid three more years)."""
+    if grade == "2A":
+        return add_months(today + datetime.timedelta(days=150), -VALIDITY_MONTHS)
+    return today - datetime.timedelta(days=730)
 
-    from .services.registration import claim_registration, confirm_registration
 
-    certificate = store_upload(uploaded_file=_certificate_scan(organization.name), uploaded_by=user)
-    claim = claim_registration(
-        organization, actor=user, credit_code=credit_code, certificate=certificate, registered_on=registered_on
-    )
-    confirm_registration(claim, actor=staff, note="已核对登记证书。")
+def _registered_on(index: int, grade: str, today: datetime.date) -> datetime.date:
+    """An organization with a grade was registered 2 full years (and more) before its grading began."""
+    registered = today - datetime.timedelta(days=100 + 200 * index)
+    if grade:
+        registered = min(registered, add_months(_held_grade_decided_on(grade, today), -36))
+    return registered
+
+
+def _register(index, user, staff, *, name, org_type, town, body, legal, staff_count, purpose, registered):
+    """The representative enters the organization (with its certificate when registered) on the day it was
+    registered; staff confirm the credit code two days later, as on the portal."""
+    from .services.registration import confirm_registration
+
+    values = {
+        "name": name,
+        "org_type": org_type,
+        "town": town,
+        "legal_representative": legal,
+        "founded_on": registered - datetime.timedelta(days=20),
+        "full_time_staff": staff_count,
+        "address": f"珠海市斗门区{town.name}",
+        "contact_person": legal,
+        "contact_phone": f"0756-55{index:05d}",
+        "purpose": purpose,
+    }
+    if body is None:
+        with democlock.on(registered, 10):
+            return services.register_organization(user, values=values)
+    with democlock.on(registered, 10):
+        organization = services.register_organization(
+            user,
+            values={**values, "credit_code": make_credit_code(body), "registered_on": registered},
+            certificate=_certificate_scan(name),
+        )
+    claim = organization.registration_claims.get()
+    with democlock.on(registered + datetime.timedelta(days=2), 15):
+        confirm_registration(claim, actor=staff, note="已核对登记证书。")
+    organization.refresh_from_db()
+    return organization
 
 
 @transaction.atomic
@@ -274,40 +316,26 @@ def seed_incubator() -> None:
         )
 
     for index, (name, org_type, town, body, legal, staff_count, grade, purpose, final) in enumerate(ORGANIZATIONS, 1):
-        registered = body is not None
-        organization, created = Organization.objects.get_or_create(
-            name=name,
-            defaults={
-                "org_type": org_type,
-                "town": towns[town],
-                "legal_representative": legal,
-                "founded_on": today - datetime.timedelta(days=120 + 200 * index),
-                "full_time_staff": staff_count,
-                "address": f"珠海市斗门区{towns[town].name}",
-                "contact_person": legal,
-                "contact_phone": f"0756-55{index:05d}",
-                "purpose": purpose,
-                "status": Organization.Status.PREPARING,
-                "grade": grade,
-                # The 2A grade expires within 6 months: its representative gets the expiry reminder.
-                "grade_valid_until": today + datetime.timedelta(days=150 if grade == "2A" else 365 * 3)
-                if grade
-                else None,
-            },
-        )
         # The demo citizen acts for the federation branch from the article.
         user = citizen if index == 1 else _representative(User, index, legal)
-        Representative.objects.get_or_create(organization=organization, user=user)
-        if registered and organization.status == Organization.Status.PREPARING:
-            _confirm_registration(
-                organization,
+        registered = _registered_on(index, grade, today)
+        organization = Organization.objects.filter(name=name).first()
+        if organization is None:
+            organization = _register(
+                index,
                 user,
                 staff,
-                credit_code=make_credit_code(body),
-                registered_on=today - datetime.timedelta(days=100 + 200 * index),
+                name=name,
+                org_type=org_type,
+                town=towns[town],
+                body=body,
+                legal=legal,
+                staff_count=staff_count,
+                purpose=purpose,
+                registered=registered if body is not None else today - datetime.timedelta(days=60),
             )
-            organization.refresh_from_db()
-        if registered and organization.registered_on and organization.registered_on.year < today.year:
+        # Annual inspections and penalties are registry facts staff enter from the civil-affairs records.
+        if organization.registered_on and organization.registered_on.year < today.year:
             for year in range(organization.registered_on.year, today.year):
                 AnnualInspection.objects.get_or_create(
                     organization=organization, year=year, defaults={"result": AnnualInspection.Result.PASSED}
@@ -320,41 +348,65 @@ def seed_incubator() -> None:
                 document_number=f"斗民罚〔{today.year}〕3号",
                 description="未按规定报送年度工作报告，给予警告。",
             )
+        if grade and not organization.grading_applications.exists():
+            decided = _held_grade_decided_on(grade, today)
+            _grading(organization, user, staff, "decided", started=decided - datetime.timedelta(days=18), grade=grade)
         representatives[name] = user
         if final is None or organization.incubation_applications.exists():
             continue
-        _application(organization, user, staff, final)
+        _application(organization, user, staff, final, started=today - datetime.timedelta(days=200 - 10 * index))
     _survey(staff, representatives)
     for name, final in GRADINGS:
         organization = Organization.objects.get(name=name)
         if not organization.grading_applications.exists():
-            _grading(organization, representatives[name], staff, final)
+            days_ago = {"decided": 30, "notice": 12, "submitted": 1}[final]
+            _grading(
+                organization,
+                representatives[name],
+                staff,
+                final,
+                started=today - datetime.timedelta(days=days_ago),
+                grade="3A",
+            )
 
 
-def _application(organization, user, staff, final) -> None:
-    application = services.create_application(
-        user,
-        organization=organization,
-        plan=f"{organization.purpose}第一年建立会员和志愿者队伍，开展至少四个服务项目。",
-        needs=["space", "training", "policy", "project"] + (["funding"] if final == S.GRADUATED else []),
-        team=f"负责人{organization.legal_representative}，专职人员{organization.full_time_staff}名，另有志愿者若干。",
-    )
-    for action, note in PATHS[final]:
+def _application(organization, user, staff, final, *, started: datetime.date) -> None:
+    """An incubation application taken to ``final`` on the fake clock, a step every few days from
+    ``started``; an organization that leaves incubation (graduates or exits) does so two days ago, after
+    the services logged for it."""
+    today = timezone.localdate()
+    with democlock.on(started, 10):
+        application = services.create_application(
+            user,
+            organization=organization,
+            plan=f"{organization.purpose}第一年建立会员和志愿者队伍，开展至少四个服务项目。",
+            needs=["space", "training", "policy", "project"] + (["funding"] if final == S.GRADUATED else []),
+            team=f"负责人{organization.legal_representative}，专职人员{organization.full_time_staff}名，另有志愿者若干。",
+        )
+    steps = PATHS[final]
+    leaving = final == S.EXITED
+    for number, (action, note) in enumerate(steps[:-1] if leaving else steps, start=1):
         actor = user if action in ("submit", "resubmit") else staff
-        transition(application, action, actor=actor, note=note)
+        with democlock.on(started + datetime.timedelta(days=3 * number), 10 if actor is user else 15):
+            transition(application, action, actor=actor, note=note)
     if final in (S.INCUBATING, S.GRADUATED, S.EXITED, S.ACCEPTED):
         _services(organization, staff)
+    if leaving:
+        action, note = steps[-1]
+        with democlock.on(today - datetime.timedelta(days=2), 15):
+            transition(application, action, actor=staff, note=note)
     if final == S.GRADUATED:
-        services.record_graduation_review(
-            application,
-            actor=staff,
-            registered=True,
-            governance=True,
-            staff=True,
-            projects=True,
-            decision=GraduationReview.Decision.GRADUATE,
-            note="已完成登记，理事会运转规范，专职人员到位，三个公益项目持续运行，准予出壳。",
-        )
+        with democlock.on(today - datetime.timedelta(days=2), 15):
+            services.record_graduation_review(
+                application,
+                actor=staff,
+                registered=True,
+                governance=True,
+                staff=True,
+                projects=True,
+                decision=GraduationReview.Decision.GRADUATE,
+                note="已完成登记，理事会运转规范，专职人员到位，三个公益项目持续运行，准予出壳。",
+            )
     if final in (S.INCUBATING, S.ACCEPTED):
         room = Resource.objects.get(name="培训教室")
         start = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0) + datetime.timedelta(
@@ -372,30 +424,34 @@ def _application(organization, user, staff, final) -> None:
 
 
 def _services(organization, staff) -> None:
+    """The base's services to the organization over the last eight weeks, each logged on its day."""
     if ServiceRecord.objects.filter(organization=organization).exists():
         return
     today = timezone.localdate()
     for offset, (kind, title, hours, sessions, people) in enumerate(SERVICES):
-        record = services.log_service(
-            organization=organization,
-            kind=kind,
-            title=title,
-            date=today - datetime.timedelta(days=7 * (len(SERVICES) - offset)),
-            hours=hours,
-            sessions=sessions,
-            people=people,
-            actor=staff,
-        )
+        day = today - datetime.timedelta(days=7 * (len(SERVICES) - offset))
+        with democlock.on(day, 17):
+            record = services.log_service(
+                organization=organization,
+                kind=kind,
+                title=title,
+                date=day,
+                hours=hours,
+                sessions=sessions,
+                people=people,
+                actor=staff,
+            )
         if kind == ServiceKind.STAFF_TRAINING:
             for number, attendees in enumerate(TRAINING_ATTENDANCE, 1):
-                services.add_training_session(
-                    record,
-                    actor=staff,
-                    topic=f"第{number}讲：{TRAINING_TOPICS[number - 1]}",
-                    hours=Decimal("3"),
-                    attendees=attendees,
-                    date=record.date + datetime.timedelta(days=number - 1),
-                )
+                with democlock.on(record.date + datetime.timedelta(days=number - 1), 17):
+                    services.add_training_session(
+                        record,
+                        actor=staff,
+                        topic=f"第{number}讲：{TRAINING_TOPICS[number - 1]}",
+                        hours=Decimal("3"),
+                        attendees=attendees,
+                        date=record.date + datetime.timedelta(days=number - 1),
+                    )
 
 
 def _survey(staff, representatives) -> None:
@@ -423,33 +479,48 @@ def _survey(staff, representatives) -> None:
         submit_response(survey, organization=organization, actor=representatives[name], answers=answers)
 
 
-def _grading(organization, user, staff, final) -> None:
-    """A grading application moved through the real workflow to ``final``."""
-    from .models import GradingApplication, Indicator
+# The share of every indicator's maximum the experts give for a grade: 66% makes about 655 points (2A),
+# 76% 755 (3A), 82% 814 (4A).
+SCORE_SHARES = {"2A": 66, "3A": 76, "4A": 82}
+
+
+def _grading(organization, user, staff, final, *, started: datetime.date, grade: str) -> None:
+    """A grading application moved through the real workflow to ``final`` on the fake clock from
+    ``started``: submitted that day, scored after three days, published after ten, and decided the day after
+    the 7-day public notice ended (18 days in, later when the notice ran past a holiday)."""
+    from .models import Indicator
+    from .models.grading import NOTICE_DAYS
     from .services import grading
 
-    application = grading.create_grading_application(user, organization=organization)
-    grading.save_self_assessment(
-        application,
-        actor=user,
-        text="组织机构健全，理事会按章程履职；财务管理规范；年度开展服务项目六个，服务群众三千余人次。",
-        score=800,
-    )
-    transition(application, "submit", actor=user)
+    day = datetime.timedelta(days=1)
+    with democlock.on(started, 10):
+        application = grading.create_grading_application(user, organization=organization)
+        grading.save_self_assessment(
+            application,
+            actor=user,
+            text="组织机构健全，理事会按章程履职；财务管理规范；年度开展服务项目六个，服务群众三千余人次。",
+            score=800,
+        )
+        transition(application, "submit", actor=user)
     if final == "submitted":
         return
-    transition(application, "complete_self_assessment", actor=user)
-    transition(application, "start_scoring", actor=staff)
-    # 76% of every indicator's maximum makes 755 points, a 3A; 82% makes 814, a 4A.
-    share = 76 if final == "decided" else 82
-    grading.record_scores(
-        application, actor=staff, scores={i.pk: i.max_points * share // 100 for i in Indicator.objects.all()}
-    )
-    transition(application, "publish", actor=staff)
+    with democlock.on(started + day, 10):
+        transition(application, "complete_self_assessment", actor=user)
+    with democlock.on(started + 3 * day, 15):
+        transition(application, "start_scoring", actor=staff)
+        share = SCORE_SHARES[grade]
+        grading.record_scores(
+            application, actor=staff, scores={i.pk: i.max_points * share // 100 for i in Indicator.objects.all()}
+        )
+    with democlock.on(started + 10 * day, 15):
+        transition(application, "publish", actor=staff)
     if final == "notice":
         return
-    # The demo skips the 7-day notice: its deadline is moved to yesterday, as if it had run.
-    GradingApplication.objects.filter(pk=application.pk).update(
-        due_date=timezone.localdate() - datetime.timedelta(days=1)
-    )
-    transition(application, "decide", actor=staff, note="经评估委员会审定，公示期内无异议，评定为3A级社会组织。")
+    # The notice ends on a working day: past a public holiday it runs longer.
+    with democlock.on(max(started + (11 + NOTICE_DAYS) * day, application.due_date + day), 15):
+        transition(
+            application,
+            "decide",
+            actor=staff,
+            note=f"经评估委员会审定，公示期内无异议，评定为{grade}级社会组织。",
+        )

@@ -1,8 +1,10 @@
 """Demonstration data for the petition agency station (called by ``manage.py seed_demo``; idempotent).
 
-Last year (2025) is loaded as archived records with the figures of the source article: 8 petition cases
-accepted, 3 handling-opinion letters, 12 legal consultations for units and 27 individual consultations
-(person-times). A few current petitions of the demo citizen (user "citizen") show the workflow's states.
+Last year (2025) is filed and handled through the services on a fake clock (``casework.democlock``), each
+step on its day, with the figures of the source article: 8 petition cases accepted, 3 handling-opinion
+letters, 12 legal consultations for units and 27 individual consultations (person-times). Of the accepted
+petitions without an opinion letter, each was settled by mediation and withdrawn by the petitioner. A few
+current petitions of the demo citizen (user "citizen") show the workflow's states.
 """
 
 import datetime
@@ -10,12 +12,11 @@ import uuid
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
-from doumen_portal.casework.models import CaseSequence
+from doumen_portal.casework import democlock
 from doumen_portal.places.models import Town
 
-from .models import TRACKING_PREFIX, Consultation, Petition
+from .models import Consultation, Petition, WorkLogEntry, appeal_window_end
 
 DEMO_YEAR = 2025
 # A fixed namespace makes the seed's submission tokens the same on every run: that is what makes it idempotent.
@@ -59,10 +60,6 @@ def _date(month: int, day: int = 10) -> datetime.date:
     return datetime.date(DEMO_YEAR, month, day)
 
 
-def _aware(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
-
-
 @transaction.atomic
 def seed_petitions(*, citizen=None, agent=None, supervisor=None) -> dict:
     """Load the 2025 archive and the demo citizen's current petitions; running it again changes nothing."""
@@ -73,7 +70,7 @@ def seed_petitions(*, citizen=None, agent=None, supervisor=None) -> dict:
     if citizen is None:
         return {}
     town = Town.objects.order_by("sort_order", "pk").first()
-    _seed_archive(citizen, town)
+    _seed_archive(citizen, town, agent=agent, supervisor=supervisor)
     _seed_consultations(agent or supervisor)
     _seed_current(citizen, town, agent=agent, supervisor=supervisor)
     from .selectors import petition_statistics
@@ -81,79 +78,116 @@ def seed_petitions(*, citizen=None, agent=None, supervisor=None) -> dict:
     return petition_statistics(DEMO_YEAR)
 
 
-def _seed_archive(citizen, town) -> None:
-    sequence, _created = CaseSequence.objects.get_or_create(prefix=TRACKING_PREFIX, year=DEMO_YEAR)
-    for index, (subject, month, registration, opinion_month, satisfaction) in enumerate(ARCHIVE, start=1):
+def _seed_archive(citizen, town, *, agent, supervisor) -> None:
+    """File last year's petitions through the services on a fake clock, each step on its day: the agent
+    registers and answers them, the supervisor assigns them, the petitioner rates, closes or withdraws."""
+    if agent is None or supervisor is None or not citizen.is_real_name_verified:
+        return
+    # Filed in the order they were received, so their reference numbers follow their dates.
+    archive = sorted(enumerate(ARCHIVE, start=1), key=lambda item: item[1][1])
+    for index, (subject, month, registration, opinion_month, satisfaction) in archive:
         token = uuid.uuid5(NAMESPACE, f"archive-{index}")
         if Petition.objects.filter(applicant=citizen, submission_token=token).exists():
             continue
-        received = _date(month, 3)
-        registered = received + datetime.timedelta(days=7)
-        petition = Petition(
-            applicant=citizen,
-            tracking_number=f"XF{DEMO_YEAR}-{index:06d}-DM",
+        _file_archived(
+            citizen,
+            town,
+            agent=agent,
+            supervisor=supervisor,
+            token=token,
             subject=subject,
-            facts=f"{subject}（2025年度存档案件）。",
-            request="请求依法协调处理。",
+            received=_date(month, 3),
+            registration=registration,
+            opinion_month=opinion_month,
+            satisfaction=satisfaction,
+        )
+
+
+def _file_archived(
+    citizen, town, *, agent, supervisor, token, subject, received, registration, opinion_month, satisfaction
+) -> None:
+    from doumen_portal.casework.services import transition
+
+    from .services import add_agent, rate_petition, record_work, submit_petition
+
+    day = datetime.timedelta(days=1)
+    with democlock.on(received):
+        petition = submit_petition(
+            citizen,
+            subject=subject,
+            facts=f"{subject}，多次向有关部门反映未得到解决。",
+            request_text="请求依法协调处理。",
             respondent="斗门区有关部门",
             town=town,
-            contact_phone=citizen.phone or "",
-            facts_digest=uuid.uuid5(NAMESPACE, subject).hex,
+            authorize_agency=True,
             submission_token=token,
-            created_at=_aware(received),
-            registration=registration,
-            registered_on=registered,
-            status={"accepted": Petition.Status.ACCEPTED, "not_accepted": Petition.Status.NOT_ACCEPTED}.get(
-                registration, Petition.Status.FORWARDED
-            ),
         )
+    with democlock.on(received + 2 * day, 10):
+        add_agent(petition, agent=agent, actor=supervisor)
+    registered = received + 7 * day
+    with democlock.on(registered, 15):
         if registration == "not_accepted":
-            petition.legal_channel = Petition.LegalChannel.LABOUR_ARBITRATION
-            petition.registration_note = "属劳动争议，应通过劳动仲裁解决。"
+            transition(
+                petition,
+                "not_accept",
+                actor=agent,
+                note="属劳动争议，应通过劳动仲裁解决。",
+                data={"legal_channel": Petition.LegalChannel.LABOUR_ARBITRATION},
+            )
+            return
         if registration == "forwarded":
-            petition.forwarded_to = "斗门区水务局"
-            petition.registration_note = "属区水务局职责范围。"
-        if registration == "accepted":
-            petition.handling_due_date = registered + datetime.timedelta(days=60)
-            petition.status = Petition.Status.CLOSED
-        if opinion_month:
-            petition.opinion = "经调查核实，已协调有关部门依法处理。"
-            petition.opinion_issued_on = _date(opinion_month, 20)
-            petition.satisfaction = satisfaction
-            petition.rated_on = _date(opinion_month, 25) if satisfaction else None
-        petition.save()
-        Petition.objects.filter(pk=petition.pk).update(created_at=_aware(received))
-    sequence.last_number = max(sequence.last_number, len(ARCHIVE))
-    sequence.save(update_fields=["last_number"])
-
-
-def _seed_consultations(recorded_by) -> None:
-    if Consultation.objects.filter(consulted_on__year=DEMO_YEAR).exists():
+            transition(
+                petition, "forward", actor=agent, note="属区水务局职责范围。", data={"forwarded_to": "斗门区水务局"}
+            )
+            return
+        transition(petition, "accept", actor=agent, note="属本站代理范围，予以受理。")
+    with democlock.on(registered + 14 * day, 10):
+        record_work(petition, actor=agent, kind=WorkLogEntry.Kind.VISIT, summary="走访有关部门，了解处理情况。")
+    if opinion_month is None:
+        # Settled by mediation: the petitioner withdrew the petition, so no opinion letter was needed.
+        with democlock.on(registered + 35 * day, 10):
+            record_work(petition, actor=agent, kind=WorkLogEntry.Kind.MEDIATION, summary="组织双方调解，达成和解协议。")
+        with democlock.on(registered + 38 * day, 16):
+            transition(petition, "withdraw", actor=citizen, note="经调解已达成和解，申请撤回。")
         return
-    rows = [
-        Consultation(
-            kind=Consultation.Kind.UNIT,
-            unit_name=name,
-            unit_type=unit_type,
-            topic=topic,
-            answer_summary="已就相关法律规定和办理程序作出解答。",
-            consulted_on=_date(month, 15),
-            recorded_by=recorded_by,
-        )
-        for month, (name, unit_type, topic) in enumerate(UNIT_CONSULTATIONS, start=1)
-    ]
-    rows += [
-        Consultation(
-            kind=Consultation.Kind.INDIVIDUAL,
-            person_count=people,
-            topic="个人法律咨询",
-            answer_summary="已告知可通过诉讼、仲裁等法定途径解决。",
-            consulted_on=_date(month, 18),
-            recorded_by=recorded_by,
-        )
-        for month, people in INDIVIDUAL_CONSULTATIONS
-    ]
-    Consultation.objects.bulk_create(rows)
+    opinion_on = _date(opinion_month, 20)
+    with democlock.on(opinion_on, 15):
+        transition(petition, "issue_opinion", actor=agent, note="经调查核实，已协调有关部门依法处理。")
+    with democlock.on(opinion_on + 5 * day, 11):
+        rate_petition(petition, actor=citizen, satisfaction=satisfaction)
+        if satisfaction == Petition.Satisfaction.SATISFIED:
+            transition(petition, "accept_outcome", actor=citizen)
+            return
+    # Not asked for a review: the station closes the case once the appeal period is over.
+    with democlock.on(appeal_window_end(opinion_on) + 2 * day):
+        transition(petition, "close", actor=agent)
+
+
+def _seed_consultations(actor) -> None:
+    """Last year's legal consultations, each recorded on its day."""
+    from .services import record_consultation
+
+    if actor is None or Consultation.objects.filter(consulted_on__year=DEMO_YEAR).exists():
+        return
+    for month, (name, unit_type, topic) in enumerate(UNIT_CONSULTATIONS, start=1):
+        with democlock.on(_date(month, 15), 16):
+            record_consultation(
+                actor=actor,
+                kind=Consultation.Kind.UNIT,
+                unit_name=name,
+                unit_type=unit_type,
+                topic=topic,
+                answer_summary="已就相关法律规定和办理程序作出解答。",
+            )
+    for month, people in INDIVIDUAL_CONSULTATIONS:
+        with democlock.on(_date(month, 18), 16):
+            record_consultation(
+                actor=actor,
+                kind=Consultation.Kind.INDIVIDUAL,
+                person_count=people,
+                topic="个人法律咨询",
+                answer_summary="已告知可通过诉讼、仲裁等法定途径解决。",
+            )
 
 
 def _seed_current(citizen, town, *, agent, supervisor) -> None:

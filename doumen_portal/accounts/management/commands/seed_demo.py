@@ -14,6 +14,7 @@ from django.test.utils import override_settings
 from stdnum.cn import ric
 
 from doumen_portal.accounts.roles import Role, sync_role_groups
+from doumen_portal.accounts.services import record_role_changes
 from doumen_portal.places.models import Town, Village
 from doumen_portal.security.mfa import install_totp
 from doumen_portal.units.demo import seed_units
@@ -117,7 +118,8 @@ class Command(BaseCommand):
         sync_role_groups()
         User = get_user_model()
 
-        citizen = self._user(User, "citizen", "13800138000", CITIZEN_PASSWORD, real_name="陈小梅")
+        # The citizen's real name comes from her verification, as on the portal.
+        citizen = self._user(User, "citizen", "13800138000", CITIZEN_PASSWORD)
         if not citizen.is_real_name_verified:
             from doumen_portal.accounts.services import verify_real_name
 
@@ -135,7 +137,10 @@ class Command(BaseCommand):
                 is_superuser=role is None,
             )
             if role:
+                # Roles are given as in the admin, where every grant or removal is audited.
+                before = set(user.groups.values_list("name", flat=True))
                 user.groups.set([Group.objects.get(name=role)])
+                record_role_changes(user, before=before, actor=None)
             install_totp(user, secret=DEMO_TOTP_SECRET)
         seed_units()  # the petition station, the incubation base, two partner banks, a station, a department
         seed_incubator()  # organizations, applications, services, rooms
