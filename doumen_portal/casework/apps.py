@@ -13,5 +13,5 @@ class CaseworkConfig(AppConfig):
         from .checks import check_clock_units, check_next_year_confirmed, check_workflows
 
         checks.register(check_clock_units)
-        checks.register(check_next_year_confirmed)
+        checks.register(check_next_year_confirmed, checks.Tags.database)
         checks.register(check_workflows)
