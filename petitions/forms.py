@@ -71,7 +71,48 @@ class PetitionFilesField(AttachmentField):
         return cleaned
 
 
-class PetitionForm(KeepsUploadsMixin, forms.Form):
+class PetitionFieldsMixin:
+    """What the citizen's form and the desk's on-behalf form check alike: a submission token against double
+    submits, the village list following the chosen town (also without JavaScript), no blank texts, the village
+    in the town and the number of people when others are involved."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())
+        town = self.data.get("town") if self.is_bound else self.initial.get("town")
+        if town and str(town).isdigit():
+            self.fields["village"].queryset = self.fields["village"].queryset.filter(town_id=int(town))
+
+    def _not_blank(self, name):
+        value = (self.cleaned_data.get(name) or "").strip()
+        if not value:
+            raise ValidationError(_("This field cannot be blank."), code="blank")
+        return value
+
+    def clean_subject(self):
+        return self._not_blank("subject")
+
+    def clean_facts(self):
+        return self._not_blank("facts")
+
+    def clean_request(self):
+        return self._not_blank("request")
+
+    def clean_respondent(self):
+        return self._not_blank("respondent")
+
+    def clean(self):
+        cleaned = super().clean()
+        town, village = cleaned.get("town"), cleaned.get("village")
+        if town and village and village.town_id != town.pk:
+            self.add_error("village", _("The village or community is not in the town chosen."))
+        if cleaned.get("involves_others") and (cleaned.get("people_count") or 0) < 2:
+            self.add_error("people_count", _("When others are involved, give the number of people (at least 2)."))
+        return cleaned
+
+
+class PetitionForm(PetitionFieldsMixin, KeepsUploadsMixin, forms.Form):
     max_uploads = MAX_FILES
     # Without JavaScript, a button after this field shows the form again with the villages of the chosen town.
     refresh_after = "town"
@@ -116,12 +157,6 @@ class PetitionForm(KeepsUploadsMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("submission_token", uuid.uuid4())
-        # The village list follows the chosen town, also without JavaScript (the form comes back with the town).
-        town = self.data.get("town") if self.is_bound else self.initial.get("town")
-        if town and str(town).isdigit():
-            self.fields["village"].queryset = self.fields["village"].queryset.filter(town_id=int(town))
         self.fields["attachments"].help_text = _(
             "Up to %(count)d PDF documents or JPEG/PNG images, at most %(limit)s each and %(total)s together."
         ) % {
@@ -129,33 +164,6 @@ class PetitionForm(KeepsUploadsMixin, forms.Form):
             "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
             "total": filesizeformat(settings.ATTACHMENT_MAX_REQUEST_BYTES),
         }
-
-    def clean_subject(self):
-        return self._not_blank("subject")
-
-    def clean_facts(self):
-        return self._not_blank("facts")
-
-    def clean_request(self):
-        return self._not_blank("request")
-
-    def clean_respondent(self):
-        return self._not_blank("respondent")
-
-    def _not_blank(self, name):
-        value = (self.cleaned_data.get(name) or "").strip()
-        if not value:
-            raise ValidationError(_("This field cannot be blank."), code="blank")
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        town, village = cleaned.get("town"), cleaned.get("village")
-        if town and village and village.town_id != town.pk:
-            self.add_error("village", _("The village or community is not in the town chosen."))
-        if cleaned.get("involves_others") and (cleaned.get("people_count") or 0) < 2:
-            self.add_error("people_count", _("When others are involved, give the number of people (at least 2)."))
-        return cleaned
 
 
 class LookupForm(forms.Form):
@@ -169,7 +177,7 @@ class LookupForm(forms.Form):
     )
 
 
-class OnBehalfPetitionForm(forms.Form):
+class OnBehalfPetitionForm(PetitionFieldsMixin, forms.Form):
     """The station's desk logs a walk-in or phone petition for a person without an account: who they are, then
     the petition's fields as on the citizen's form (checked the same way, by the form and by the service)."""
 
@@ -221,14 +229,6 @@ class OnBehalfPetitionForm(forms.Form):
         "people": "people_count",
     }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("submission_token", uuid.uuid4())
-        town = self.data.get("town") if self.is_bound else self.initial.get("town")
-        if town and str(town).isdigit():
-            self.fields["village"].queryset = self.fields["village"].queryset.filter(town_id=int(town))
-
     def clean_phone(self):
         from doumen_portal.accounts.phones import to_e164
 
@@ -244,35 +244,8 @@ class OnBehalfPetitionForm(forms.Form):
 
         return validate_resident_id(self.cleaned_data["id_number"])
 
-    def _not_blank(self, name):
-        value = (self.cleaned_data.get(name) or "").strip()
-        if not value:
-            raise ValidationError(_("This field cannot be blank."), code="blank")
-        return value
-
     def clean_name(self):
         return " ".join(self._not_blank("name").split())
-
-    def clean_subject(self):
-        return self._not_blank("subject")
-
-    def clean_facts(self):
-        return self._not_blank("facts")
-
-    def clean_request(self):
-        return self._not_blank("request")
-
-    def clean_respondent(self):
-        return self._not_blank("respondent")
-
-    def clean(self):
-        cleaned = super().clean()
-        town, village = cleaned.get("town"), cleaned.get("village")
-        if town and village and village.town_id != town.pk:
-            self.add_error("village", _("The village or community is not in the town chosen."))
-        if cleaned.get("involves_others") and (cleaned.get("people_count") or 0) < 2:
-            self.add_error("people_count", _("When others are involved, give the number of people (at least 2)."))
-        return cleaned
 
     def add_service_error(self, error) -> None:
         """Show a service's refusal (``PortalError``) next to the field it concerns."""
