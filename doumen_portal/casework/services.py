@@ -278,22 +278,9 @@ def _tell_referral(case, *, note: str) -> None:
 
     meta = type(case)._meta
     url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[case.pk])
+    context = {**_update_context(case, note=note), "link": settings.PORTAL_URL.rstrip("/") + url}
     for supervisor in supervisors_of_units([case.unit_id])[case.unit_id]:
-        notify(
-            supervisor,
-            kind="case_update",
-            context={
-                "case_type": meta.verbose_name,
-                "reference": str(case),
-                "status": type(case).Status(case.status).label,
-                "note": note,
-                "due_date": case.due_date,
-                "due_date_provisional": case.due_date_provisional,
-                "link": settings.PORTAL_URL.rstrip("/") + url,
-            },
-            url=url,
-            channels=("inbox",),
-        )
+        notify(supervisor, kind="case_update", context=context, url=url, channels=("inbox",))
 
 
 def open_case(
@@ -374,6 +361,18 @@ def rate_case(case, *, actor, satisfaction: str, comment: str = "", request=None
     return locked
 
 
+def _update_context(case, *, note: str) -> dict:
+    """What a "case_update" message says of the case (labels stay lazy until rendered in the reader's language)."""
+    return {
+        "case_type": type(case)._meta.verbose_name,
+        "reference": str(case),
+        "status": type(case).Status(case.status).label,
+        "note": note,
+        "due_date": case.due_date,
+        "due_date_provisional": case.due_date_provisional,
+    }
+
+
 def notify_case_update(case, *, recipient, note: str = "") -> None:
     """Tell ``recipient`` the case's new status, in their own language (labels stay lazy until rendered).
 
@@ -385,14 +384,7 @@ def notify_case_update(case, *, recipient, note: str = "") -> None:
 
     from doumen_portal.notifications.services import notify, notify_phone
 
-    context = {
-        "case_type": type(case)._meta.verbose_name,
-        "reference": str(case),
-        "status": type(case).Status(case.status).label,
-        "note": note,
-        "due_date": case.due_date,
-        "due_date_provisional": case.due_date_provisional,
-    }
+    context = _update_context(case, note=note)
     if recipient is None:
         if case.is_unclaimed and case.filed_for_phone:
             link = settings.PORTAL_URL.rstrip("/") + case.public_lookup_url()
